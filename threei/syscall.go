@@ -9,22 +9,22 @@ type Kind uint8
 
 // The argument kinds.
 const (
-	KindInt     Kind = iota + 1 // a plain integer
-	KindFd                      // a file descriptor (AT_FDCWD included)
-	KindFlags                   // a bit set (open flags, wait options...)
-	KindMode                    // permission bits
-	KindSize                    // a length or count
-	KindOffset                  // a file offset
-	KindPid                     // a pid or process-group selector
-	KindSignal                  // a signal number
-	KindInBuf                   // a buffer the call reads (length in the next size argument)
-	KindOutBuf                  // a buffer the call fills (length in the next size argument)
-	KindString                  // a NUL-terminated string the call reads
-	KindPath                    // a path the call reads
-	KindStructIn                // a fixed-size structure the call reads
-	KindStructOut               // a fixed-size structure the call fills
-	KindStructInOut             // a structure read and filled (poll's pollfd array)
-	KindFunc                    // Go code (a signal handler, a fork continuation)
+	KindInt         Kind = iota + 1 // a plain integer
+	KindFd                          // a file descriptor (AT_FDCWD included)
+	KindFlags                       // a bit set (open flags, wait options...)
+	KindMode                        // permission bits
+	KindSize                        // a length or count
+	KindOffset                      // a file offset
+	KindPid                         // a pid or process-group selector
+	KindSignal                      // a signal number
+	KindInBuf                       // a buffer the call reads (length in the next size argument)
+	KindOutBuf                      // a buffer the call fills (length in the next size argument)
+	KindString                      // a NUL-terminated string the call reads
+	KindPath                        // a path the call reads
+	KindStructIn                    // a fixed-size structure the call reads
+	KindStructOut                   // a fixed-size structure the call fills
+	KindStructInOut                 // a structure read and filled (poll's pollfd array)
+	KindFunc                        // Go code (a signal handler, a fork continuation)
 )
 
 var kindNames = [...]string{
