@@ -1,0 +1,31 @@
+# gocage's everyday commands. `make test` is what CI runs (.ci/run).
+
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+BENCHSTAT   := golang.org/x/perf/cmd/benchstat@latest
+
+.PHONY: all test lint race cross bench bench-raw
+
+all: test
+
+# test: everything CI checks — formatting, vet, staticcheck, the race-enabled
+# test suite, and the kernel building for darwin and windows.
+test: lint race cross
+
+lint:
+	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	go vet ./...
+	go run $(STATICCHECK) ./...
+
+race:
+	go test -race -count=1 ./...
+
+cross:
+	GOOS=darwin GOARCH=arm64 go build ./...
+	GOOS=windows GOARCH=amd64 go build ./...
+	GOOS=darwin GOARCH=arm64 go vet ./posix ./fdtable ./pipes ./threei ./cages
+	GOOS=windows GOARCH=amd64 go vet ./posix ./fdtable ./pipes ./threei ./cages
+
+# bench: every benchmark beside its host-kernel twin, in the same run, then
+# the ratios (see BENCHMARKS.md).
+bench:
+	go run ./internal/benchreport -count 6

@@ -1,0 +1,444 @@
+package cages
+
+import (
+	"time"
+
+	"github.com/gocage/gocage/fdtable"
+	"github.com/gocage/gocage/pipes"
+	"github.com/gocage/gocage/posix"
+	"github.com/gocage/gocage/threei"
+)
+
+// uioMaxIov is the largest iovec count readv and writev take (UIO_MAXIOV).
+const uioMaxIov = 1024
+
+// cageOf returns the cage that made call.
+func cageOf(call *threei.Call) *Cage { return call.Caller.(*Cage) }
+
+// memBuf returns a buffer argument trimmed to its length argument, or
+// EFAULT when the length claims more memory than the buffer has.
+func memBuf(a *threei.Arg, length uint64) ([]byte, posix.Errno) {
+	if length > uint64(len(a.Buf)) {
+		return nil, posix.EFAULT
+	}
+	return a.Buf[:length], 0
+}
+
+// sysRead implements read(2).
+//
+// # Errors
+//
+//   - EBADF: fd is not open, or not open for reading.
+//   - EFAULT: count exceeds the buffer.
+//   - EAGAIN: nothing to read and O_NONBLOCK is set.
+//   - EINTR: a signal arrived before any data.
+func sysRead(call *threei.Call) (int64, posix.Errno) {
+	c := cageOf(call)
+	d, err := c.fds.Get(call.Args[0].Int32())
+	if err != 0 {
+		return -1, err
+	}
+	defer d.DecRef()
+	if !d.Readable() {
+		return -1, posix.EBADF
+	}
+	b, err := memBuf(&call.Args[1], call.Args[2].Val)
+	if err != 0 {
+		return -1, err
+	}
+	n, err := d.File().Read(c, d, b)
+	if err != 0 && n == 0 {
+		return -1, err
+	}
+	return int64(n), 0
+}
+
+// sysWrite implements write(2). A write to a pipe with no reader raises
+// SIGPIPE in the caller and fails with EPIPE (or returns the count of a
+// partial write).
+func sysWrite(call *threei.Call) (int64, posix.Errno) {
+	c := cageOf(call)
+	d, err := c.fds.Get(call.Args[0].Int32())
+	if err != 0 {
+		return -1, err
+	}
+	defer d.DecRef()
+	if !d.Writable() {
+		return -1, posix.EBADF
+	}
+	b, err := memBuf(&call.Args[1], call.Args[2].Val)
+	if err != 0 {
+		return -1, err
+	}
+	n, err := d.File().Write(c, d, b)
+	return c.writeResult(n, err)
+}
+
+// writeResult turns a file's write answer into the call's: EPIPE raises
+// SIGPIPE; a partial count wins over the errno.
+func (c *Cage) writeResult(n int, err posix.Errno) (int64, posix.Errno) {
+	if err == posix.EPIPE {
+		c.queueSignal(posix.SIGPIPE)
+	}
+	if err != 0 && n == 0 {
+		return -1, err
+	}
+	return int64(n), 0
+}
+
+// iovArg returns the iovec of a readv or writev call.
+func iovArg(call *threei.Call) ([][]byte, posix.Errno) {
+	cnt := call.Args[2].Val
+	if int64(cnt) < 0 || cnt > uioMaxIov {
+		return nil, posix.EINVAL
+	}
+	iov, _ := call.Args[1].Ptr.([][]byte)
+	if uint64(len(iov)) < cnt {
+		return nil, posix.EFAULT
+	}
+	return iov[:cnt], 0
+}
+
+// sysReadv implements readv(2).
+func sysReadv(call *threei.Call) (int64, posix.Errno) {
+	c := cageOf(call)
+	d, err := c.fds.Get(call.Args[0].Int32())
+	if err != 0 {
+		return -1, err
+	}
+	defer d.DecRef()
+	if !d.Readable() {
+		return -1, posix.EBADF
+	}
+	iov, err := iovArg(call)
+	if err != 0 {
+		return -1, err
+	}
+	n, err := d.File().Readv(c, d, iov)
+	if err != 0 && n == 0 {
+		return -1, err
+	}
+	return int64(n), 0
+}
+
+// sysWritev implements writev(2).
+func sysWritev(call *threei.Call) (int64, posix.Errno) {
+	c := cageOf(call)
+	d, err := c.fds.Get(call.Args[0].Int32())
+	if err != 0 {
+		return -1, err
+	}
+	defer d.DecRef()
+	if !d.Writable() {
+		return -1, posix.EBADF
+	}
+	iov, err := iovArg(call)
+	if err != 0 {
+		return -1, err
+	}
+	n, err := d.File().Writev(c, d, iov)
+	return c.writeResult(n, err)
+}
+
+// sysClose implements close(2).
+func sysClose(call *threei.Call) (int64, posix.Errno) {
+	return 0, cageOf(call).fds.Close(call.Args[0].Int32())
+}
+
+// sysCloseRange implements close_range(2).
+func sysCloseRange(call *threei.Call) (int64, posix.Errno) {
+	first, last := uint32(call.Args[0].Val), uint32(call.Args[1].Val)
+	return 0, cageOf(call).fds.CloseRange(uint(first), uint(last), int(call.Args[2].Val))
+}
+
+// pipeFlags are the flags pipe2(2) accepts.
+const pipeFlags = posix.O_NONBLOCK | posix.O_CLOEXEC
+
+// sysPipe2 implements pipe2(2) (and pipe(2), with flags 0): the two fds
+// are stored in the int[2] the first argument points to.
+//
+// # Errors
+//
+//   - EINVAL: flags other than O_NONBLOCK and O_CLOEXEC.
+//   - EFAULT: no place for the fds.
+//   - EMFILE: fewer than two free descriptors.
+func sysPipe2(call *threei.Call) (int64, posix.Errno) {
+	c := cageOf(call)
+	flags := call.Args[1].Int32()
+	if flags&^pipeFlags != 0 {
+		return -1, posix.EINVAL
+	}
+	out, _ := call.Args[0].Ptr.(*[2]int32)
+	if out == nil {
+		return -1, posix.EFAULT
+	}
+	r, w := pipes.New().Ends(flags & posix.O_NONBLOCK)
+	fr, fw, err := c.fds.AllocPair(r, w, flags&posix.O_CLOEXEC != 0)
+	if err != 0 {
+		r.DecRef()
+		w.DecRef()
+		return -1, err
+	}
+	out[0], out[1] = int32(fr), int32(fw)
+	return 0, 0
+}
+
+// sysDup implements dup(2): the new fd shares the description and has
+// FD_CLOEXEC clear.
+func sysDup(call *threei.Call) (int64, posix.Errno) {
+	c := cageOf(call)
+	d, err := c.fds.Get(call.Args[0].Int32())
+	if err != 0 {
+		return -1, err
+	}
+	fd, err := c.fds.Alloc(d, 0, false)
+	if err != 0 {
+		d.DecRef()
+		if err == posix.EINVAL {
+			err = posix.EMFILE // a zero limit
+		}
+		return -1, err
+	}
+	return int64(fd), 0
+}
+
+// sysDup2 implements dup2(2): dup2(fd, fd) checks fd and returns it.
+func sysDup2(call *threei.Call) (int64, posix.Errno) {
+	c := cageOf(call)
+	oldfd, newfd := call.Args[0].Int32(), call.Args[1].Int32()
+	if oldfd == newfd {
+		d, err := c.fds.Get(oldfd)
+		if err != 0 {
+			return -1, err
+		}
+		d.DecRef()
+		return int64(newfd), 0
+	}
+	return dup3(c, oldfd, newfd, 0)
+}
+
+// sysDup3 implements dup3(2).
+//
+// # Errors
+//
+//   - EINVAL: flags other than O_CLOEXEC, or oldfd == newfd.
+//   - EBADF: newfd is negative or at or above RLIMIT_NOFILE, or oldfd is
+//     not open.
+func sysDup3(call *threei.Call) (int64, posix.Errno) {
+	c := cageOf(call)
+	return dup3(c, call.Args[0].Int32(), call.Args[1].Int32(), call.Args[2].Int32())
+}
+
+func dup3(c *Cage, oldfd, newfd, flags int) (int64, posix.Errno) {
+	if flags&^posix.O_CLOEXEC != 0 || oldfd == newfd {
+		return -1, posix.EINVAL
+	}
+	if uint(newfd) >= uint(c.fds.Limit()) {
+		return -1, posix.EBADF
+	}
+	d, err := c.fds.Get(oldfd)
+	if err != 0 {
+		return -1, err
+	}
+	if err := c.fds.Set(newfd, d, flags&posix.O_CLOEXEC != 0); err != 0 {
+		d.DecRef()
+		return -1, err
+	}
+	return int64(newfd), 0
+}
+
+// sysFcntl implements fcntl(2) for F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD,
+// F_SETFD, F_GETFL, F_SETFL, F_GETPIPE_SZ and F_SETPIPE_SZ.
+//
+// # Errors
+//
+//   - EBADF: fd is not open; a pipe-size command on a non-pipe.
+//   - EINVAL: F_DUPFD's minimum is at or above RLIMIT_NOFILE (or
+//     negative); an unknown command.
+//   - EMFILE: no free descriptor at or above the minimum.
+//   - EBUSY, EPERM: F_SETPIPE_SZ below the queued data, above the maximum.
+func sysFcntl(call *threei.Call) (int64, posix.Errno) {
+	c := cageOf(call)
+	fd, cmd, arg := call.Args[0].Int32(), call.Args[1].Int32(), call.Args[2].Val
+	d, err := c.fds.Get(fd)
+	if err != 0 {
+		return -1, err
+	}
+	defer d.DecRef()
+	switch cmd {
+	case posix.F_DUPFD, posix.F_DUPFD_CLOEXEC:
+		if arg >= uint64(c.fds.Limit()) {
+			return -1, posix.EINVAL
+		}
+		d.IncRef()
+		nfd, err := c.fds.Alloc(d, int(arg), cmd == posix.F_DUPFD_CLOEXEC)
+		if err != 0 {
+			d.DecRef()
+			return -1, err
+		}
+		return int64(nfd), 0
+	case posix.F_GETFD:
+		on, err := c.fds.Cloexec(fd)
+		if err != 0 {
+			return -1, err
+		}
+		if on {
+			return posix.FD_CLOEXEC, 0
+		}
+		return 0, 0
+	case posix.F_SETFD:
+		return 0, c.fds.SetCloexec(fd, arg&posix.FD_CLOEXEC != 0)
+	case posix.F_GETFL:
+		return int64(d.Flags()), 0
+	case posix.F_SETFL:
+		d.SetFlags(int(int32(arg)))
+		if q := d.File().Queue(); q != nil {
+			q.Notify()
+		}
+		return 0, 0
+	case posix.F_GETPIPE_SZ, posix.F_SETPIPE_SZ:
+		if _, ok := pipes.FromFile(d.File()); !ok {
+			return -1, posix.EBADF
+		}
+		return d.File().Fcntl(d, cmd, int64(arg))
+	}
+	return -1, posix.EINVAL
+}
+
+// sysIoctl implements ioctl(2): FIONBIO, FIOCLEX and FIONCLEX for every
+// fd; FIONREAD and device requests are the file's.
+func sysIoctl(call *threei.Call) (int64, posix.Errno) {
+	c := cageOf(call)
+	fd, req := call.Args[0].Int32(), uint32(call.Args[1].Val)
+	d, err := c.fds.Get(fd)
+	if err != 0 {
+		return -1, err
+	}
+	defer d.DecRef()
+	argp, _ := call.Args[2].Ptr.(*int32)
+	switch req {
+	case posix.FIOCLEX, posix.FIONCLEX:
+		return 0, c.fds.SetCloexec(fd, req == posix.FIOCLEX)
+	case posix.FIONBIO:
+		if argp == nil {
+			return -1, posix.EFAULT
+		}
+		fl := d.Flags() &^ posix.O_NONBLOCK
+		if *argp != 0 {
+			fl |= posix.O_NONBLOCK
+		}
+		d.SetFlags(fl)
+		return 0, 0
+	}
+	var v int64
+	if argp != nil {
+		v = int64(*argp)
+	}
+	if err := d.File().Ioctl(c, d, uint64(req), &v); err != 0 {
+		return -1, err
+	}
+	if argp != nil {
+		*argp = int32(v)
+	} else if req == posix.FIONREAD {
+		return -1, posix.EFAULT
+	}
+	return 0, 0
+}
+
+// sysPoll implements poll(2): the pollfd array travels in the first
+// argument as a []posix.PollFd, the count in the second, the timeout in
+// milliseconds (negative: forever) in the third.
+//
+// # Errors
+//
+//   - EINVAL: nfds above RLIMIT_NOFILE.
+//   - EFAULT: nfds above the array's length.
+//   - EINTR: a signal arrived first (poll is never restarted).
+func sysPoll(call *threei.Call) (int64, posix.Errno) {
+	c := cageOf(call)
+	nfds := call.Args[1].Val
+	timeout := call.Args[2].Int32()
+	if nfds > uint64(c.fds.Limit()) {
+		return -1, posix.EINVAL
+	}
+	fds, _ := call.Args[0].Ptr.([]posix.PollFd)
+	if uint64(len(fds)) < nfds {
+		return -1, posix.EFAULT
+	}
+	return c.poll(fds[:nfds], timeout)
+}
+
+// poll checks fds, and unless something is ready or the timeout is zero,
+// waits for a readiness change, the timeout, or a signal.
+func (c *Cage) poll(fds []posix.PollFd, timeout int) (int64, posix.Errno) {
+	descs := make([]*fdtable.Description, len(fds))
+	for i := range fds {
+		if fds[i].Fd >= 0 {
+			if d, err := c.fds.Get(int(fds[i].Fd)); err == 0 {
+				descs[i] = d
+			}
+		}
+	}
+	defer func() {
+		for _, d := range descs {
+			if d != nil {
+				d.DecRef()
+			}
+		}
+	}()
+	scan := func() int64 {
+		n := int64(0)
+		for i := range fds {
+			fds[i].Revents = 0
+			if fds[i].Fd < 0 {
+				continue
+			}
+			d := descs[i]
+			if d == nil {
+				fds[i].Revents = posix.POLLNVAL
+			} else {
+				mask := fds[i].Events | posix.POLLERR | posix.POLLHUP
+				fds[i].Revents = d.File().Readiness(d, mask) & mask
+			}
+			if fds[i].Revents != 0 {
+				n++
+			}
+		}
+		return n
+	}
+	if n := scan(); n > 0 || timeout == 0 {
+		return n, 0
+	}
+	w := fdtable.NewWaiter()
+	for _, d := range descs {
+		if d != nil {
+			if q := d.File().Queue(); q != nil {
+				q.Register(w)
+				defer q.Unregister(w)
+			}
+		}
+	}
+	var deadline time.Time
+	if timeout > 0 {
+		deadline = time.Now().Add(time.Duration(timeout) * time.Millisecond)
+		t := time.AfterFunc(time.Duration(timeout)*time.Millisecond, w.Wake)
+		defer t.Stop()
+	}
+	for {
+		if n := scan(); n > 0 {
+			return n, 0
+		}
+		if timeout > 0 && !time.Now().Before(deadline) {
+			return 0, 0
+		}
+		w.Mu.Lock()
+		for !w.Ready {
+			if err := c.Block(&w.Cond); err != 0 {
+				w.Mu.Unlock()
+				return -1, err
+			}
+		}
+		w.Ready = false
+		w.Mu.Unlock()
+	}
+}
