@@ -5,7 +5,17 @@ import (
 	"time"
 
 	"github.com/gocage/gocage/posix"
+	"github.com/gocage/gocage/threei"
 )
+
+// fdBufLen fills the (fd, buf, count) arguments of read and write in
+// place: the hot calls skip building argument values and copying them.
+func fdBufLen(c *threei.Call, fd int, b []byte) {
+	a := &c.Args
+	a[0].Val, a[0].Buf, a[0].Ptr = uint64(int64(fd)), nil, nil
+	a[1].Val, a[1].Buf, a[1].Ptr = uint64(len(b)), b, nil
+	a[2].Val, a[2].Buf, a[2].Ptr = uint64(len(b)), nil, nil
+}
 
 // Getpid returns the cage's pid, as getpid(2).
 func (p *Proc) Getpid() int {
@@ -72,7 +82,9 @@ func (p *Proc) Pipe2(flags int) (r, w int, err error) {
 
 // Read reads from fd into b, as read(2).
 func (p *Proc) Read(fd int, b []byte) (int, error) {
-	r, err := p.call3(posix.SYS_READ, val(fd), buf(b), val(len(b)))
+	c := p.begin(posix.SYS_READ)
+	fdBufLen(c, fd, b)
+	r, err := p.do(c)
 	if err != 0 {
 		return 0, err
 	}
@@ -81,7 +93,9 @@ func (p *Proc) Read(fd int, b []byte) (int, error) {
 
 // Write writes b to fd, as write(2).
 func (p *Proc) Write(fd int, b []byte) (int, error) {
-	r, err := p.call3(posix.SYS_WRITE, val(fd), buf(b), val(len(b)))
+	c := p.begin(posix.SYS_WRITE)
+	fdBufLen(c, fd, b)
+	r, err := p.do(c)
 	if err != 0 {
 		return 0, err
 	}

@@ -96,6 +96,9 @@ type Kernel struct {
 	tree sync.Mutex
 	// nextPid is where the next pid search starts. Protected by tree.
 	nextPid int
+	// wrapped is set once nextPid has wrapped around pidMax: from then on
+	// a free pid may still name a living process group. Protected by tree.
+	wrapped bool
 
 	progMu sync.RWMutex
 	// programs maps absolute paths to installed programs. Protected by progMu.
@@ -195,6 +198,7 @@ func (k *Kernel) allocPidLocked() (int, posix.Errno) {
 		k.nextPid++
 		if k.nextPid > pidMax {
 			k.nextPid = initPid + 1
+			k.wrapped = true
 		}
 		if _, used := k.cages.Load(pid); !used && !k.groupExistsLocked(pid) {
 			return pid, 0
@@ -208,8 +212,8 @@ func (k *Kernel) allocPidLocked() (int, posix.Errno) {
 //
 // Preconditions: k.tree is held.
 func (k *Kernel) groupExistsLocked(id int) bool {
-	if k.nextPid < pidMax/2 && k.count.Load() < 1000 {
-		// Pids have not wrapped: a free pid cannot name a group.
+	if !k.wrapped {
+		// Every pid from nextPid up is unused: it cannot name a group.
 		return false
 	}
 	found := false
@@ -287,8 +291,15 @@ func (p *Process) Signal(sig int) error {
 // Kill sends SIGKILL to the cage.
 func (p *Process) Kill() { p.c.Signal(posix.SIGKILL) }
 
-// KillGroup sends sig to the cage's process group, as kill(-pgid, sig).
+// KillGroup sends sig to the cage's process group, as kill(-pgid, sig):
+// ESRCH if the group is empty, else EINVAL for an invalid signal, as Signal.
 func (p *Process) KillGroup(sig int) error {
+	if sig < 0 || sig >= posix.NSIG {
+		if err := p.k.killGroup(p.c.Pgid(), 0); err != nil {
+			return err
+		}
+		return posix.EINVAL
+	}
 	return p.k.killGroup(p.c.Pgid(), sig)
 }
 

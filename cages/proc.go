@@ -95,14 +95,18 @@ func (p *Proc) begin(num int) *threei.Call {
 }
 
 // do dispatches call through the cage's table and then delivers pending
-// signals, restarting the call when Linux would (SA_RESTART, or no handler
-// ran) and the call is restartable.
+// signals. An interrupted call (EINTR) is restarted as Linux restarts
+// -ERESTARTSYS and -ERESTARTNOHAND: when no handler ran (the signal was
+// discarded on delivery), or when the first handler has SA_RESTART and
+// the call is restartable. A cage that is exiting (exit_group) never
+// returns to its program, so nothing is delivered.
 func (p *Proc) do(call *threei.Call) (int64, posix.Errno) {
 	c := p.c
 	for {
 		r, err := c.table.Load().Dispatch(call)
-		if c.interrupted() {
-			if p.deliver() && err == posix.EINTR && restartable(call.Num) {
+		if c.interrupted() && !c.exiting() {
+			handled, restart := p.deliver()
+			if err == posix.EINTR && (!handled || restart && restartable(call.Num)) {
 				continue
 			}
 		}
@@ -111,27 +115,45 @@ func (p *Proc) do(call *threei.Call) (int64, posix.Errno) {
 	}
 }
 
-// deliver delivers every pending, unblocked signal at this boundary. It
-// returns whether an interrupted call may be restarted: true unless a
-// handler without SA_RESTART ran. A fatal signal does not return.
-func (p *Proc) deliver() (restart bool) {
-	restart = true
+// deliver delivers every pending, unblocked signal at this boundary, as
+// the kernel's exit_to_user_mode_loop does: it takes the signals one by
+// one, lowest first, setting up a frame for each caught one (its handler's
+// mask applies from then on), and only then runs the handlers, from the
+// last frame to the first, so the highest-numbered handler runs first, as
+// nested signal frames do on Linux. Each handler's end restores the mask
+// as rt_sigreturn does and delivers what that unblocks. A fatal signal
+// ends the cage before any handler runs, and does not return.
+//
+// It reports whether a handler ran, and whether the first has SA_RESTART:
+// x86's handle_signal decides an interrupted call's restart on the first
+// frame only.
+func (p *Proc) deliver() (handled, restart bool) {
+	var buf [4]delivery
+	frames := buf[:0]
 	for {
 		d, ok := p.c.takeSignal()
 		if !ok {
-			return restart
+			break
 		}
 		if d.fatal {
 			p.die(posix.Signaled(d.sig, false))
 		}
-		if d.action.Flags&posix.SA_RESTART == 0 {
-			restart = false
-		}
+		frames = append(frames, d)
+	}
+	if len(frames) == 0 {
+		return false, true
+	}
+	for i := len(frames) - 1; i >= 0; i-- {
+		d := frames[i]
 		if d.action.Handler != nil {
 			d.action.Handler(d.sig)
 		}
 		p.c.endHandler(d.frame)
+		if p.c.interrupted() {
+			p.deliver() // rt_sigreturn's own return to user space
+		}
 	}
+	return true, frames[0].action.Flags&posix.SA_RESTART != 0
 }
 
 // die ends the program with status st: the goroutine exits and the cage's
@@ -142,7 +164,9 @@ func (p *Proc) die(st posix.WaitStatus) {
 }
 
 // restartable reports whether an interrupted call is restarted after a
-// handler with SA_RESTART (or no handler) ran; Linux never restarts these.
+// handler with SA_RESTART ran. Linux never restarts these after a handler
+// (-ERESTARTNOHAND and restart-block calls); with no handler run, every
+// interrupted call is restarted.
 func restartable(num int) bool {
 	switch num {
 	case posix.SYS_POLL, posix.SYS_PPOLL, posix.SYS_SELECT, posix.SYS_PSELECT6,

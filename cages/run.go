@@ -39,8 +39,10 @@ func (k *Kernel) runProgram(c *Cage, prog Program, p *Proc) {
 			c.exit()
 			return
 		}
-		// runtime.Goexit: an exit, a fatal signal, or an execve.
-		if next := c.takeExec(); next != nil {
+		// runtime.Goexit: an exit, a fatal signal, or an execve. A cage
+		// killed as its execve returned ends without running a single
+		// instruction of the new program.
+		if next := c.takeExec(); next != nil && !c.exiting() {
 			go k.runProgram(c, next.prog, next.proc)
 			return
 		}
@@ -65,6 +67,14 @@ func (c *Cage) setExit(st posix.WaitStatus) {
 		st = posix.Signaled(c.killSig, false)
 	}
 	c.exitSet, c.exitWS = true, st
+}
+
+// exiting reports whether how the cage ends is recorded: it has called
+// _exit or been killed, and never returns to its program.
+func (c *Cage) exiting() bool {
+	c.sigMu.Lock()
+	defer c.sigMu.Unlock()
+	return c.exitSet
 }
 
 // takeExec returns and clears the pending execve, if any.

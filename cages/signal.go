@@ -191,12 +191,17 @@ func (c *Cage) takeSignal() (d delivery, ok bool) {
 		if a.Disposition == SigIgnore {
 			continue
 		}
-		frame := posix.Sigset(c.blocked.Load())
+		// The handler runs with the current mask (sigsuspend's, if it
+		// is waiting) plus its own; the frame keeps the mask to restore
+		// (the one sigsuspend replaced), as signal_delivered and
+		// sigmask_to_save.
+		cur := posix.Sigset(c.blocked.Load())
+		frame := cur
 		if c.hasSavedMask {
 			frame = c.savedMask
 			c.hasSavedMask = false
 		}
-		m := frame | a.Mask
+		m := cur | a.Mask
 		if a.Flags&posix.SA_NODEFER == 0 {
 			m = m.Add(sig)
 		}
@@ -218,6 +223,9 @@ func (c *Cage) endHandler(frame posix.Sigset) {
 
 // resetHandlersOnExec resets caught signals to the default action, as
 // execve(2) does; ignored ones stay ignored, the mask and pending set stay.
+// Every action loses its flags and mask, as kernel/signal.c's
+// flush_signal_handlers: SA_NOCLDWAIT on a default SIGCHLD does not
+// survive execve.
 func (c *Cage) resetHandlersOnExec() {
 	c.sigMu.Lock()
 	defer c.sigMu.Unlock()
@@ -226,10 +234,10 @@ func (c *Cage) resetHandlersOnExec() {
 	}
 	n := *c.actions
 	for i := range n {
-		if n[i].Disposition == SigCatch {
-			n[i] = SigAction{}
+		if n[i].Disposition == SigIgnore {
+			n[i] = SigAction{Disposition: SigIgnore}
 		} else {
-			n[i].Handler = nil
+			n[i] = SigAction{}
 		}
 	}
 	c.actions = &n

@@ -275,17 +275,16 @@ func sysWait4(call *threei.Call) (int64, posix.Errno) {
 //
 // # Errors
 //
+//   - ESRCH: no cage or process group matches; pid is INT_MIN. Checked
+//     before the signal, as on Linux.
 //   - EINVAL: sig is not 0..64, or SIGSTOP (job control is not modelled).
-//   - ESRCH: no cage or process group matches; pid is INT_MIN.
 func sysKill(call *threei.Call) (int64, posix.Errno) {
 	c := cageOf(call)
 	pid, sig := call.Args[0].Int32(), call.Args[1].Int32()
-	if sig < 0 || sig >= posix.NSIG {
-		return -1, posix.EINVAL
-	}
-	if sig == posix.SIGSTOP {
-		return -1, posix.EINVAL
-	}
+	// As kernel/signal.c, the targets are looked up first: with none, the
+	// answer is ESRCH whatever the signal; the signal is checked only
+	// against a target (group_send_sig_info).
+	badSig := sig < 0 || sig >= posix.NSIG || sig == posix.SIGSTOP
 	k := c.k
 	switch {
 	case pid == math.MinInt32:
@@ -294,6 +293,13 @@ func sysKill(call *threei.Call) (int64, posix.Errno) {
 		t := k.Cage(pid)
 		if t == nil {
 			return -1, posix.ESRCH
+		}
+		if t == k.init && c != k.init {
+			// Init is not the caller's to signal: cages are unprivileged.
+			return -1, posix.EPERM
+		}
+		if badSig {
+			return -1, posix.EINVAL
 		}
 		if sig != 0 {
 			t.Signal(sig)
@@ -310,6 +316,9 @@ func sysKill(call *threei.Call) (int64, posix.Errno) {
 		if len(targets) == 0 {
 			return -1, posix.ESRCH
 		}
+		if badSig {
+			return -1, posix.EINVAL
+		}
 		for _, t := range targets {
 			if sig != 0 {
 				t.Signal(sig)
@@ -321,8 +330,14 @@ func sysKill(call *threei.Call) (int64, posix.Errno) {
 	if pid == 0 {
 		group = c.Pgid()
 	}
+	if badSig {
+		sig = 0 // only look the group up
+	}
 	if err := k.killGroup(group, sig); err != nil {
 		return -1, posix.ESRCH
+	}
+	if badSig {
+		return -1, posix.EINVAL
 	}
 	return 0, 0
 }
