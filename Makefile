@@ -22,8 +22,8 @@ race:
 cross:
 	GOOS=darwin GOARCH=arm64 go build ./...
 	GOOS=windows GOARCH=amd64 go build ./...
-	GOOS=darwin GOARCH=arm64 go vet ./posix ./fdtable ./pipes ./threei ./cages
-	GOOS=windows GOARCH=amd64 go vet ./posix ./fdtable ./pipes ./threei ./cages
+	GOOS=darwin GOARCH=arm64 go vet ./posix ./fdtable ./pipes ./threei ./vfs ./cages
+	GOOS=windows GOARCH=amd64 go vet ./posix ./fdtable ./pipes ./threei ./vfs ./cages
 
 # bench: every benchmark beside its host-kernel twin, in the same run, then
 # the ratios (see BENCHMARKS.md).

@@ -7,6 +7,7 @@ import (
 	"github.com/gocage/gocage/fdtable"
 	"github.com/gocage/gocage/posix"
 	"github.com/gocage/gocage/threei"
+	"github.com/gocage/gocage/vfs"
 )
 
 // cageState is where a cage is in its life.
@@ -48,7 +49,7 @@ type Cage struct {
 	// mu guards the per-process attributes below.
 	mu sync.Mutex
 	// cwd is the working directory. Protected by mu.
-	cwd string
+	cwd vfs.Loc
 	// umask is the file-mode creation mask. Protected by mu.
 	umask int
 	// rlimits are the resource limits other than RLIMIT_NOFILE, which
@@ -105,7 +106,7 @@ func newCage(k *Kernel, pid int, parent *Cage) *Cage {
 		pid:    pid,
 		fds:    fdtable.NewTable(),
 		parent: parent,
-		cwd:    "/",
+		cwd:    k.fs.Root(),
 		umask:  0o022,
 		done:   make(chan struct{}),
 	}
@@ -145,17 +146,27 @@ func (c *Cage) Table() *threei.Table { return c.table.Load() }
 // SetTable replaces the cage's 3i call table; the cage's next call uses it.
 func (c *Cage) SetTable(t *threei.Table) { c.table.Store(t) }
 
-// Cwd returns the working directory.
+// Cwd returns the working directory's path, as getcwd(2) computes it, or
+// "" if the directory has been removed.
 func (c *Cage) Cwd() string {
+	dir, err := c.k.fs.Getcwd(c.cwdLoc())
+	if err != 0 {
+		return ""
+	}
+	return dir
+}
+
+// cwdLoc returns the working directory.
+func (c *Cage) cwdLoc() vfs.Loc {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.cwd
 }
 
-// SetCwd sets the working directory; the filesystem checks it first.
-func (c *Cage) SetCwd(dir string) {
+// setCwd sets the working directory; the filesystem has checked it.
+func (c *Cage) setCwd(loc vfs.Loc) {
 	c.mu.Lock()
-	c.cwd = dir
+	c.cwd = loc
 	c.mu.Unlock()
 }
 

@@ -22,16 +22,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/puzpuzpuz/xsync/v4"
 
+	"github.com/gocage/gocage/fdtable"
 	"github.com/gocage/gocage/posix"
 	"github.com/gocage/gocage/threei"
+	"github.com/gocage/gocage/vfs"
 )
 
 // Program is a cage program written in Go: a function of its handle that
@@ -39,8 +39,8 @@ import (
 type Program func(p *Proc) int
 
 // A Loader finds what execve(2) runs for a path. The kernel's default
-// loader looks the path up among the programs installed with
-// Kernel.Install; the filesystem replaces it.
+// loader asks the filesystem: an installed Go program, a "#!" script (its
+// interpreter loaded in turn), or a WebAssembly module (Config.Wasm).
 type Loader interface {
 	// Load returns the program at path, resolved against the caller's
 	// working directory, and the argv it receives (an interpreter may
@@ -59,8 +59,13 @@ type Config struct {
 	// UID and GID are the ids every cage runs as. Default 1000: cages are
 	// unprivileged.
 	UID, GID int
-	// Loader resolves execve paths. Default: the installed programs.
+	// Loader resolves execve paths. Default: the filesystem's files.
 	Loader Loader
+	// FS is the filesystem. Default: a new in-memory tree (vfs.New).
+	FS *vfs.FS
+	// Wasm turns a WebAssembly module that execve found into the program
+	// that runs it. Nil: such files fail with ENOEXEC.
+	Wasm func(c *Cage, module []byte) (Program, posix.Errno)
 }
 
 const (
@@ -100,9 +105,8 @@ type Kernel struct {
 	// a free pid may still name a living process group. Protected by tree.
 	wrapped bool
 
-	progMu sync.RWMutex
-	// programs maps absolute paths to installed programs. Protected by progMu.
-	programs map[string]Program
+	// fs is the filesystem. Immutable.
+	fs *vfs.FS
 }
 
 // New returns a kernel with cfg's settings and an init cage.
@@ -122,10 +126,13 @@ func New(cfg Config) *Kernel {
 		cages:        xsync.NewMap[int, *Cage](),
 		defaultTable: defaultTable(),
 		nextPid:      initPid + 1,
-		programs:     map[string]Program{},
+		fs:           cfg.FS,
+	}
+	if k.fs == nil {
+		k.fs = vfs.New(vfs.Options{Hostname: cfg.Hostname, UID: cfg.UID, GID: cfg.GID})
 	}
 	if k.cfg.Loader == nil {
-		k.cfg.Loader = installedLoader{k}
+		k.cfg.Loader = fsLoader{k}
 	}
 	k.init = newCage(k, initPid, nil)
 	k.init.pgid, k.init.sid = initPid, initPid
@@ -135,46 +142,62 @@ func New(cfg Config) *Kernel {
 }
 
 // Install makes prog runnable by execve at path (an absolute path such as
-// "/bin/true"). Installing again at the same path replaces the program.
-func (k *Kernel) Install(name string, prog Program) {
-	k.progMu.Lock()
-	k.programs[path.Clean("/"+name)] = prog
-	k.progMu.Unlock()
+// "/bin/true"): the filesystem gets an executable file there (mode 0755,
+// parent directories created). Installing again replaces the program.
+func (k *Kernel) Install(path string, prog Program) error {
+	return k.fs.Install(path, prog)
 }
 
-// Installed returns the paths of the installed programs, sorted.
-func (k *Kernel) Installed() []string {
-	k.progMu.RLock()
-	defer k.progMu.RUnlock()
-	out := make([]string, 0, len(k.programs))
-	for p := range k.programs {
-		out = append(out, p)
-	}
-	sort.Strings(out)
-	return out
-}
+// FS returns the kernel's filesystem, for the host to seed and inspect.
+func (k *Kernel) FS() *vfs.FS { return k.fs }
 
-// installedLoader is the default Loader: installed programs only.
-type installedLoader struct{ k *Kernel }
+// maxInterpDepth is how many "#!" interpreters execve follows before ELOOP,
+// as fs/exec.c's exec_binprm.
+const maxInterpDepth = 5
 
-// Load implements Loader.
-func (l installedLoader) Load(c *Cage, name string, argv []string) (Program, []string, posix.Errno) {
-	if name == "" {
-		return nil, nil, posix.ENOENT
+// fsLoader is the default Loader: it asks the filesystem what the file at
+// the path is.
+type fsLoader struct{ k *Kernel }
+
+// Load implements Loader. A script's interpreter is loaded in turn, with
+// argv rewritten as Linux's binfmt_script does: interpreter, its optional
+// argument, the script's path, then the original arguments after argv[0].
+func (l fsLoader) Load(c *Cage, name string, argv []string) (Program, []string, posix.Errno) {
+	for depth := 0; ; depth++ {
+		if depth > maxInterpDepth {
+			return nil, nil, posix.ELOOP
+		}
+		ex, err := l.k.fs.Exec(c.vctx(), vfs.Loc{}, name)
+		if err != 0 {
+			return nil, nil, err
+		}
+		switch ex.Kind {
+		case vfs.ExecProgram:
+			prog, ok := ex.Program.(Program)
+			if !ok {
+				return nil, nil, posix.ENOEXEC
+			}
+			return prog, argv, 0
+		case vfs.ExecWasm:
+			if l.k.cfg.Wasm == nil {
+				return nil, nil, posix.ENOEXEC
+			}
+			prog, err := l.k.cfg.Wasm(c, ex.Data)
+			return prog, argv, err
+		case vfs.ExecScript:
+			nargv := []string{ex.Interp}
+			if ex.InterpArg != "" {
+				nargv = append(nargv, ex.InterpArg)
+			}
+			nargv = append(nargv, name)
+			if len(argv) > 1 {
+				nargv = append(nargv, argv[1:]...)
+			}
+			name, argv = ex.Interp, nargv
+		default:
+			return nil, nil, posix.ENOEXEC
+		}
 	}
-	if len(name) >= 4096 {
-		return nil, nil, posix.ENAMETOOLONG
-	}
-	if !path.IsAbs(name) {
-		name = path.Join(c.Cwd(), name)
-	}
-	l.k.progMu.RLock()
-	prog := l.k.programs[path.Clean(name)]
-	l.k.progMu.RUnlock()
-	if prog == nil {
-		return nil, nil, posix.ENOENT
-	}
-	return prog, argv, 0
 }
 
 // Cage returns the cage with the given pid, zombies included, or nil.
@@ -247,7 +270,21 @@ type Spec struct {
 	// Program, if set, runs instead of the program at Path (Path is then
 	// only the name /proc shows).
 	Program Program
+	// Limits are the cage's resource limits; zero fields keep the defaults.
+	Limits Limits
 }
+
+// Limits are resource limits for a cage the host starts.
+type Limits struct {
+	// NoFile is RLIMIT_NOFILE (soft and hard): the cage's fds are below it.
+	NoFile int
+}
+
+// UID returns the user id cages run as.
+func (k *Kernel) UID() int { return k.cfg.UID }
+
+// GID returns the group id cages run as.
+func (k *Kernel) GID() int { return k.cfg.GID }
 
 // Process is the host's handle on a cage it started: it can wait for the
 // cage and signal it. Safe for concurrent use.
@@ -324,11 +361,17 @@ func (k *Kernel) Start(spec Spec) (*Process, error) {
 	c := newCage(k, pid, k.init)
 	c.pgid, c.sid = pid, pid
 	c.table.Store(k.defaultTable)
-	if spec.Dir != "" {
-		c.cwd = path.Clean("/" + spec.Dir)
-	}
 	k.addLocked(c, k.init)
 	k.tree.Unlock()
+
+	if spec.Dir != "" {
+		loc, e := k.fs.Chdir(c.vctx(), vfs.Loc{}, spec.Dir)
+		if e != 0 {
+			k.discard(c)
+			return nil, fmt.Errorf("cages: start %s: chdir %s: %w", spec.Path, spec.Dir, e)
+		}
+		c.setCwd(loc)
+	}
 
 	prog := spec.Program
 	if prog == nil {
@@ -338,6 +381,13 @@ func (k *Kernel) Start(spec Spec) (*Process, error) {
 			k.discard(c)
 			return nil, fmt.Errorf("cages: start %s: %w", spec.Path, e)
 		}
+	}
+	if n := spec.Limits.NoFile; n > 0 {
+		if n > fdtable.MaxLimit {
+			n = fdtable.MaxLimit
+		}
+		c.fds.SetLimit(n)
+		c.rlimits[posix.RLIMIT_NOFILE] = posix.Rlimit{Cur: uint64(n), Max: uint64(n)}
 	}
 	c.installStdio(spec.Stdin, spec.Stdout, spec.Stderr)
 	c.args, c.env = argv, env

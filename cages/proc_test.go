@@ -81,7 +81,7 @@ func TestFork_CopiesFdTable(t *testing.T) {
 // process group and session.
 func TestFork_CopiesCwdUmaskEnvPgidSid(t *testing.T) {
 	requireStatus(t, exited0, runCage(t, func(p *cages.Proc) int {
-		p.Cage().SetCwd("/tmp/work")
+		check(t, p, p.Mkdir("/tmp/work", 0o755) == nil && p.Chdir("/tmp/work") == nil, "Mkdir/Chdir /tmp/work failed")
 		old := p.Umask(0o027)
 		check(t, p, old == 0o022, "Umask() of a new cage = %#o; want 022", old)
 		p.Setenv("GOCAGE_TEST", "inherited")
@@ -96,7 +96,7 @@ func TestFork_CopiesCwdUmaskEnvPgidSid(t *testing.T) {
 			check(t, ch, ch.Getpgrp() == pgid, "child: Getpgrp() = %d; want %d", ch.Getpgrp(), pgid)
 			s, err := ch.Getsid(0)
 			check(t, ch, s == sid && err == nil, "child: Getsid(0) = %d, %s; want %d", s, en(err), sid)
-			ch.Cage().SetCwd("/elsewhere")
+			check(t, ch, ch.Chdir("/") == nil, "child: Chdir(/) failed")
 			return 0
 		})
 		mustWait(t, p, pid, exited0)
@@ -282,7 +282,7 @@ func TestExecve_ClearsActionFlagsAndMasks(t *testing.T) {
 func TestExecve_KeepsCwdUmaskRlimitsAlarm(t *testing.T) {
 	k := newKernel(cages.Config{})
 	k.Install("/bin/attrs", func(p *cages.Proc) int {
-		check(t, p, p.Cage().Cwd() == "/srv", "after execve: cwd = %q; want /srv", p.Cage().Cwd())
+		check(t, p, p.Cage().Cwd() == "/tmp/srv", "after execve: cwd = %q; want /tmp/srv", p.Cage().Cwd())
 		check(t, p, p.Umask(0) == 0o077, "after execve: umask changed")
 		rl, _ := p.Getrlimit(posix.RLIMIT_NOFILE)
 		check(t, p, rl == posix.Rlimit{Cur: 100, Max: 200}, "after execve: RLIMIT_NOFILE = %+v; want {100 200}", rl)
@@ -292,7 +292,7 @@ func TestExecve_KeepsCwdUmaskRlimitsAlarm(t *testing.T) {
 	})
 	requireStatus(t, exited0, runIn(t, k, func(p *cages.Proc) int {
 		pid := mustFork(t, p, func(ch *cages.Proc) int {
-			ch.Cage().SetCwd("/srv")
+			check(t, ch, ch.Mkdir("/tmp/srv", 0o755) == nil && ch.Chdir("/tmp/srv") == nil, "Mkdir/Chdir /tmp/srv failed")
 			ch.Umask(0o077)
 			_ = ch.Setrlimit(posix.RLIMIT_NOFILE, posix.Rlimit{Cur: 100, Max: 200})
 			ch.Alarm(30)
@@ -333,7 +333,7 @@ func TestExecve_RelativePath_FromCwd(t *testing.T) {
 	k.Install("/usr/bin/seven", func(*cages.Proc) int { return 7 })
 	requireStatus(t, exited0, runIn(t, k, func(p *cages.Proc) int {
 		pid := mustFork(t, p, func(ch *cages.Proc) int {
-			ch.Cage().SetCwd("/usr")
+			check(t, ch, ch.Chdir("/usr") == nil, "Chdir(/usr) failed")
 			err := ch.Execve("bin/seven", []string{"seven"}, nil)
 			return fail(t, "Execve(bin/seven) from /usr = %s", en(err))
 		})
@@ -1201,7 +1201,8 @@ func TestKernelRun_ContextEnds_KillsCage(t *testing.T) {
 // working directory.
 func TestStart_ArgsEnvDir(t *testing.T) {
 	k := newKernel(cages.Config{})
-	proc, err := k.Start(cages.Spec{Path: "/bin/x", Args: []string{"x", "-a"}, Env: []string{"K=v"}, Dir: "tmp/d", Program: func(p *cages.Proc) int {
+	require.NoError(t, k.FS().MkdirAll("/tmp/d", 0o755))
+	proc, err := k.Start(cages.Spec{Path: "/bin/x", Args: []string{"x", "-a"}, Env: []string{"K=v"}, Dir: "/tmp/d", Program: func(p *cages.Proc) int {
 		check(t, p, strings.Join(p.Args(), " ") == "x -a", "Args() = %q; want [x -a]", p.Args())
 		check(t, p, p.Getenv("K") == "v" && len(p.Environ()) == 1, "Environ() = %q; want [K=v]", p.Environ())
 		check(t, p, p.Cage().Cwd() == "/tmp/d", "cwd = %q; want /tmp/d", p.Cage().Cwd())

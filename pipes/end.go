@@ -174,12 +174,18 @@ func (p *Pipe) releasedLocked() {
 
 // FromFile reports whether f is an end of a pipe or an open FIFO, and if so
 // returns its pipe.
+//
+// A file that wraps a pipe end (the filesystem's FIFO, which reports its
+// own inode) says so with a PipeFile method.
 func FromFile(f fdtable.File) (*Pipe, bool) {
-	e, ok := f.(*end)
-	if !ok {
-		return nil, false
+	switch e := f.(type) {
+	case *end:
+		return e.pipe, true
+	case interface{ PipeFile() *Pipe }:
+		p := e.PipeFile()
+		return p, p != nil
 	}
-	return e.pipe, true
+	return nil, false
 }
 
 // Read implements read(2), as fs/pipe.c:pipe_read.

@@ -63,6 +63,7 @@ const (
 	AT_SYMLINK_FOLLOW   = 0x400  // linkat: follow a trailing symlink
 	AT_EACCESS          = 0x200  // faccessat: check with the effective ids
 	AT_EMPTY_PATH       = 0x1000 // An empty path means dirfd itself
+	AT_NO_AUTOMOUNT     = 0x800  // Do not trigger an automount (accepted and ignored)
 )
 
 // Whence values of lseek(2).
