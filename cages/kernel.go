@@ -382,6 +382,8 @@ func (k *Kernel) Start(spec Spec) (*Process, error) {
 			return nil, fmt.Errorf("cages: start %s: %w", spec.Path, e)
 		}
 	}
+	// Stdio first: fds at or above a lower limit stay open, as on Linux.
+	c.installStdio(spec.Stdin, spec.Stdout, spec.Stderr)
 	if n := spec.Limits.NoFile; n > 0 {
 		if n > fdtable.MaxLimit {
 			n = fdtable.MaxLimit
@@ -389,7 +391,6 @@ func (k *Kernel) Start(spec Spec) (*Process, error) {
 		c.fds.SetLimit(n)
 		c.rlimits[posix.RLIMIT_NOFILE] = posix.Rlimit{Cur: uint64(n), Max: uint64(n)}
 	}
-	c.installStdio(spec.Stdin, spec.Stdout, spec.Stderr)
 	c.args, c.env = argv, env
 	p := newProc(c, argv, env)
 	k.run(c, prog, p)

@@ -1,0 +1,327 @@
+// Command gocage runs programs inside a gocage kernel: a user-space POSIX
+// kernel whose processes ("cages") live inside this one host process.
+//
+//	gocage run [flags] [--] PROGRAM [ARG...]
+//	gocage syscalls
+//
+// Run `gocage --help` or `gocage run --help` for the flags.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path"
+	"sort"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/gocage/gocage/cages"
+	"github.com/gocage/gocage/posix"
+	"github.com/gocage/gocage/programs"
+	"github.com/gocage/gocage/vfs"
+)
+
+const usage = `gocage runs programs in cages: emulated processes inside one host process,
+with their own file descriptors, pipes, fork, exec, wait and signals, and an
+in-memory filesystem.
+
+Usage:
+  gocage run [flags] [--] PROGRAM [ARG...]   run PROGRAM in a fresh kernel
+  gocage syscalls                            list the system calls gocage serves
+
+Example:
+  gocage run -- sh -c 'seq 1 100 | grep 7 | wc -l'
+
+Run 'gocage run --help' for the flags of run.
+`
+
+func main() {
+	os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// Main runs the gocage command with args (without the program name) and
+// returns its exit status.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	case "run":
+		return run(args[1:], stdin, stdout, stderr)
+	case "syscalls":
+		return listSyscalls(stdout)
+	}
+	fmt.Fprintf(stderr, "gocage: unknown command %q (try 'gocage --help')\n", args[0])
+	return 2
+}
+
+// multiFlag is a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// runConfig is what the flags of run say.
+type runConfig struct {
+	mounts   multiFlag
+	root     string
+	env      multiFlag
+	clearEnv bool
+	cwd      string
+	timeout  time.Duration
+	maxCages int
+	maxFds   int
+}
+
+const runUsage = `Usage: gocage run [flags] [--] PROGRAM [ARG...]
+
+Runs PROGRAM in a fresh kernel whose root is an in-memory filesystem holding
+/bin (sh and the coreutils), /dev, /proc, /tmp and /etc. The terminal's
+stdin, stdout and stderr are the cage's fds 0, 1 and 2. gocage exits with
+the program's status, or 128+N when a signal N killed it. PROGRAM is looked
+up on the cage's PATH (/bin:/usr/bin unless --env PATH=... says otherwise).
+
+Ctrl-C sends SIGINT to the program's process group; a second Ctrl-C kills
+every cage.
+
+Flags:
+`
+
+const runExamples = `
+Examples:
+  gocage run -- sh -c 'seq 1 100 | grep 7 | wc -l'
+  gocage run --mount "$PWD:/work:ro" --cwd /work -- sh -c 'wc -l *.go'
+  gocage run --root ./rootfs -- /bin/sh
+  gocage run --clear-env --env GREETING=hi -- sh -c 'echo $GREETING'
+  gocage run --timeout 2s -- sh -c 'while :; do :; done'   # exits 124
+`
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var cfg runConfig
+	fs := flag.NewFlagSet("gocage run", flag.ContinueOnError)
+	fs.Var(&cfg.mounts, "mount", "mount host directory HOST at GUEST in the cage tree, read-only with :ro\n(repeatable; example: --mount /srv/data:/data:ro)")
+	fs.StringVar(&cfg.root, "root", "", "use host directory HOSTDIR as the whole root (example: --root ./rootfs)")
+	fs.Var(&cfg.env, "env", "set K=V in the program's environment (repeatable; example: --env LANG=C)")
+	fs.BoolVar(&cfg.clearEnv, "clear-env", false, "start from an empty environment instead of the host's")
+	fs.StringVar(&cfg.cwd, "cwd", "/", "working directory inside the cage (example: --cwd /tmp)")
+	fs.DurationVar(&cfg.timeout, "timeout", 0, "kill every cage after DURATION and exit 124 (example: --timeout 30s)")
+	fs.IntVar(&cfg.maxCages, "max-cages", 0, "most cages alive at once; fork beyond it fails with EAGAIN (example: --max-cages 100)")
+	fs.IntVar(&cfg.maxFds, "max-fds", 0, "RLIMIT_NOFILE of the first cage (example: --max-fds 64)")
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, runUsage)
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			fmt.Fprint(stdout, runExamples)
+			return 0
+		}
+		fmt.Fprintf(stderr, "gocage run: %v (try 'gocage run --help')\n", err)
+		return 2
+	}
+	argv := fs.Args()
+	if len(argv) == 0 {
+		fmt.Fprintln(stderr, "gocage run: no program given (try 'gocage run --help')")
+		return 2
+	}
+	if cfg.maxCages < 0 || cfg.maxFds < 0 || cfg.timeout < 0 {
+		fmt.Fprintln(stderr, "gocage run: --max-cages, --max-fds and --timeout must not be negative")
+		return 2
+	}
+
+	k, err := newKernel(&cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "gocage run: %v\n", err)
+		return 2
+	}
+	env := environment(&cfg)
+	prog, err := lookPath(k, argv[0], env)
+	if err != nil {
+		fmt.Fprintf(stderr, "gocage run: %s: %v\n", argv[0], err)
+		return 127
+	}
+	proc, err := k.Start(cages.Spec{
+		Path:   prog,
+		Args:   argv,
+		Env:    env,
+		Dir:    cfg.cwd,
+		Stdin:  stdin,
+		Stdout: stdout,
+		Stderr: stderr,
+		Limits: cages.Limits{NoFile: cfg.maxFds},
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "gocage run: %v\n", err)
+		var e posix.Errno
+		if errors.As(err, &e) && (e == posix.EACCES || e == posix.ENOEXEC) {
+			return 126
+		}
+		return 127
+	}
+	return wait(k, proc, cfg.timeout, stderr)
+}
+
+// newKernel builds the kernel the flags describe.
+func newKernel(cfg *runConfig) (*cages.Kernel, error) {
+	opts := vfs.Options{}
+	var fsys *vfs.FS
+	if cfg.root != "" {
+		var err error
+		if fsys, err = vfs.NewHostRoot(cfg.root, false, opts); err != nil {
+			return nil, fmt.Errorf("--root %s: %w", cfg.root, err)
+		}
+	} else {
+		fsys = vfs.New(opts)
+	}
+	for _, m := range cfg.mounts {
+		host, guest, ro, err := parseMount(m)
+		if err != nil {
+			return nil, err
+		}
+		if err := fsys.Mount(guest, host, ro); err != nil {
+			return nil, fmt.Errorf("--mount %s: %w", m, err)
+		}
+	}
+	k := cages.New(cages.Config{FS: fsys, MaxCages: cfg.maxCages})
+	if err := programs.Install(k); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+// parseMount splits HOST:GUEST[:ro|:rw].
+func parseMount(m string) (host, guest string, ro bool, err error) {
+	parts := strings.Split(m, ":")
+	if n := len(parts); n == 3 && (parts[2] == "ro" || parts[2] == "rw") {
+		ro = parts[2] == "ro"
+		parts = parts[:2]
+	}
+	if len(parts) != 2 || parts[0] == "" || !strings.HasPrefix(parts[1], "/") {
+		return "", "", false, fmt.Errorf("--mount %s: want HOST:GUEST[:ro], GUEST absolute", m)
+	}
+	return parts[0], parts[1], ro, nil
+}
+
+// environment returns the program's environment: the host's (unless
+// --clear-env) with PATH set for the cage, then the --env settings.
+func environment(cfg *runConfig) []string {
+	var env []string
+	if !cfg.clearEnv {
+		for _, kv := range os.Environ() {
+			if !strings.HasPrefix(kv, "PATH=") {
+				env = append(env, kv)
+			}
+		}
+	}
+	env = append(env, "PATH=/bin:/usr/bin")
+	for _, kv := range cfg.env {
+		k, _, _ := strings.Cut(kv, "=")
+		out := env[:0]
+		for _, old := range env {
+			if ok, _, _ := strings.Cut(old, "="); ok != k {
+				out = append(out, old)
+			}
+		}
+		env = append(out, kv)
+	}
+	return env
+}
+
+// lookPath finds prog on the cage's PATH, as a shell would.
+func lookPath(k *cages.Kernel, prog string, env []string) (string, error) {
+	if strings.Contains(prog, "/") {
+		return prog, nil
+	}
+	pathVar := "/bin:/usr/bin"
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			pathVar = v
+		}
+	}
+	for _, dir := range strings.Split(pathVar, ":") {
+		if dir == "" {
+			dir = "."
+		}
+		p := path.Join(dir, prog)
+		if _, err := k.FS().Exec(&vfs.Ctx{Cred: vfs.Cred{UID: k.UID(), GID: k.GID()}}, vfs.Loc{}, p); err == 0 {
+			return p, nil
+		}
+	}
+	return "", errors.New("command not found")
+}
+
+// wait waits for the program, forwarding Ctrl-C and enforcing the
+// timeout, and returns gocage's exit status.
+func wait(k *cages.Kernel, proc *cages.Process, timeout time.Duration, stderr io.Writer) int {
+	ints := make(chan os.Signal, 2)
+	signal.Notify(ints, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(ints)
+	var expired <-chan time.Time
+	if timeout > 0 {
+		t := time.NewTimer(timeout)
+		defer t.Stop()
+		expired = t.C
+	}
+	interrupts := 0
+	for {
+		select {
+		case <-proc.Done():
+			st, _ := proc.Wait(context.Background())
+			shutdown(k)
+			if st.Signaled() {
+				return 128 + st.Signal()
+			}
+			return st.ExitStatus()
+		case <-expired:
+			fmt.Fprintf(stderr, "gocage run: timed out after %v\n", timeout)
+			shutdown(k)
+			return 124
+		case s := <-ints:
+			interrupts++
+			if interrupts > 1 || s == syscall.SIGTERM {
+				shutdown(k)
+				<-proc.Done()
+				return 128 + posix.SIGKILL
+			}
+			proc.KillGroup(posix.SIGINT)
+		}
+	}
+}
+
+// shutdown kills whatever cages remain (background jobs) and waits a
+// little for them.
+func shutdown(k *cages.Kernel) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	k.Shutdown(ctx)
+}
+
+// listSyscalls prints the compatibility list: every system call gocage
+// serves, with its arguments and support level.
+func listSyscalls(stdout io.Writer) int {
+	rows := cages.Syscalls()
+	sort.Slice(rows, func(i, j int) bool { return rows[i].Num < rows[j].Num })
+	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "NR\tNAME\tSUPPORT\tARGUMENTS\tNOTE")
+	for _, s := range rows {
+		var args []string
+		for _, a := range s.Args {
+			args = append(args, a.Name+":"+a.Kind.String())
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", s.Num, s.Name, s.Support, strings.Join(args, " "), s.Note)
+	}
+	w.Flush()
+	return 0
+}
