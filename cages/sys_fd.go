@@ -24,6 +24,24 @@ func memBuf(a *threei.Arg, length uint64) ([]byte, posix.Errno) {
 	return a.Buf[:length], 0
 }
 
+// fdFor returns the description at fd, with a reference the caller must
+// drop, if it is open for reading (write false) or writing (write true):
+// EBADF otherwise, and for an O_PATH description.
+func (c *Cage) fdFor(fd int, write bool) (*fdtable.Description, posix.Errno) {
+	d, err := c.fds.Get(fd)
+	if err != 0 {
+		return nil, err
+	}
+	fl := d.Flags()
+	acc := fl & posix.O_ACCMODE
+	ok := acc == posix.O_RDWR || (write && acc == posix.O_WRONLY) || (!write && acc == posix.O_RDONLY)
+	if !ok || fl&posix.O_PATH != 0 {
+		d.DecRef()
+		return nil, posix.EBADF
+	}
+	return d, 0
+}
+
 // sysRead implements read(2).
 //
 // # Errors
@@ -34,14 +52,11 @@ func memBuf(a *threei.Arg, length uint64) ([]byte, posix.Errno) {
 //   - EINTR: a signal arrived before any data.
 func sysRead(call *threei.Call) (int64, posix.Errno) {
 	c := cageOf(call)
-	d, err := c.fds.Get(call.Args[0].Int32())
+	d, err := c.fdFor(call.Args[0].Int32(), false)
 	if err != 0 {
 		return -1, err
 	}
 	defer d.DecRef()
-	if !d.Readable() {
-		return -1, posix.EBADF
-	}
 	b, err := memBuf(&call.Args[1], call.Args[2].Val)
 	if err != 0 {
 		return -1, err
@@ -58,14 +73,11 @@ func sysRead(call *threei.Call) (int64, posix.Errno) {
 // partial write).
 func sysWrite(call *threei.Call) (int64, posix.Errno) {
 	c := cageOf(call)
-	d, err := c.fds.Get(call.Args[0].Int32())
+	d, err := c.fdFor(call.Args[0].Int32(), true)
 	if err != 0 {
 		return -1, err
 	}
 	defer d.DecRef()
-	if !d.Writable() {
-		return -1, posix.EBADF
-	}
 	b, err := memBuf(&call.Args[1], call.Args[2].Val)
 	if err != 0 {
 		return -1, err
@@ -102,14 +114,11 @@ func iovArg(call *threei.Call) ([][]byte, posix.Errno) {
 // sysReadv implements readv(2).
 func sysReadv(call *threei.Call) (int64, posix.Errno) {
 	c := cageOf(call)
-	d, err := c.fds.Get(call.Args[0].Int32())
+	d, err := c.fdFor(call.Args[0].Int32(), false)
 	if err != 0 {
 		return -1, err
 	}
 	defer d.DecRef()
-	if !d.Readable() {
-		return -1, posix.EBADF
-	}
 	iov, err := iovArg(call)
 	if err != 0 {
 		return -1, err
@@ -124,14 +133,11 @@ func sysReadv(call *threei.Call) (int64, posix.Errno) {
 // sysWritev implements writev(2).
 func sysWritev(call *threei.Call) (int64, posix.Errno) {
 	c := cageOf(call)
-	d, err := c.fds.Get(call.Args[0].Int32())
+	d, err := c.fdFor(call.Args[0].Int32(), true)
 	if err != 0 {
 		return -1, err
 	}
 	defer d.DecRef()
-	if !d.Writable() {
-		return -1, posix.EBADF
-	}
 	iov, err := iovArg(call)
 	if err != 0 {
 		return -1, err

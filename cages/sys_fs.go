@@ -199,6 +199,8 @@ func sysPread64(call *threei.Call) (int64, posix.Errno) {
 		return -1, err
 	}
 	defer d.DecRef()
+	// A stream answers ESPIPE before the access mode is checked, as
+	// ksys_pread64 tests FMODE_PREAD before vfs_read tests FMODE_READ.
 	if _, ok := pipes.FromFile(d.File()); ok {
 		return -1, posix.ESPIPE
 	}
@@ -228,6 +230,8 @@ func sysPwrite64(call *threei.Call) (int64, posix.Errno) {
 		return -1, err
 	}
 	defer d.DecRef()
+	// A stream answers ESPIPE before the access mode is checked, as
+	// ksys_pread64 tests FMODE_PREAD before vfs_read tests FMODE_READ.
 	if _, ok := pipes.FromFile(d.File()); ok {
 		return -1, posix.ESPIPE
 	}
