@@ -273,6 +273,12 @@ var cases = []tcase{
 	cmd("ls", "-A").with(map[string]string{".hidden": "", "v": ""}),
 	// sed
 	cmd("sed", "s/o/0/").in("foo\nbar\n"),
+	cmd("sed", "s/.*b//").in("abc\n"),
+	cmd("sed", "s|.*/||").in("/a/b/c\n"),
+	cmd("sed", "-n", "/a.c/p").in("abc\naxc\na.c\nac\n"),
+	cmd("grep", "a.c").in("abc\naxc\nac\n"),
+	cmd("grep", "-E", "^.{3}$").in("abc\nab\nabcd\n"),
+	cmd("grep", "-c", "\\.").in("a.b\nab\n"),
 	cmd("sed", "s/o/0/g").in("foo\nboo\n"),
 	cmd("sed", "-n", "2p").in("a\nb\nc\n"),
 	cmd("sed", "2d").in("a\nb\nc\n"),

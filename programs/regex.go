@@ -69,6 +69,8 @@ func translateRE(re string, ere bool) (string, error) {
 			default:
 				b.WriteString(regexp.QuoteMeta(string(e)))
 			}
+		case '.':
+			b.WriteByte('.') // any character ((?s): newlines too, as in POSIX)
 		case '*':
 			if start {
 				b.WriteString(`\*`)

@@ -25,6 +25,7 @@ import (
 	"github.com/gocage/gocage/cages"
 	"github.com/gocage/gocage/posix"
 	"github.com/gocage/gocage/programs"
+	"github.com/gocage/gocage/programs/sh"
 	"github.com/gocage/gocage/vfs"
 )
 
@@ -196,6 +197,9 @@ func newKernel(cfg *runConfig) (*cages.Kernel, error) {
 	}
 	k := cages.New(cages.Config{FS: fsys, MaxCages: cfg.maxCages})
 	if err := programs.Install(k); err != nil {
+		return nil, err
+	}
+	if err := k.Install("/bin/sh", sh.Main); err != nil {
 		return nil, err
 	}
 	return k, nil
