@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/gocage/gocage/fdtable"
@@ -12,18 +13,91 @@ import (
 	"github.com/gocage/gocage/posix"
 )
 
-// installStdio wires the host's reader and writers as fds 0, 1 and 2.
-func (c *Cage) installStdio(in io.Reader, out, errw io.Writer) {
-	c.fds.Set(0, stdinDescription(in), false)
-	outD := writerDescription(out)
+// terminal is the state a host terminal keeps for the cages using it: its
+// foreground process group (tcsetpgrp), which the host's ^C goes to.
+type terminal struct {
+	fg atomic.Int64
+}
+
+// ioctl answers the terminal requests: TIOCSPGRP and TIOCGPGRP move and
+// read the foreground group; TCGETS and the rest succeed (isatty).
+func (t *terminal) ioctl(req uint64, arg *int64) (bool, posix.Errno) {
+	switch req {
+	case posix.TIOCSPGRP:
+		if arg == nil {
+			return true, posix.EFAULT
+		}
+		t.fg.Store(*arg)
+		return true, 0
+	case posix.TIOCGPGRP:
+		if arg == nil {
+			return true, posix.EFAULT
+		}
+		*arg = t.fg.Load()
+		return true, 0
+	case posix.TCGETS, posix.TCSETS, posix.TIOCGWINSZ:
+		return true, 0
+	}
+	return false, 0
+}
+
+// installStdio wires the host's reader and writers as fds 0, 1 and 2; with
+// a terminal they answer as a terminal does (isatty, tcsetpgrp).
+func (c *Cage) installStdio(in io.Reader, out, errw io.Writer, term *terminal) {
+	in0 := stdinDescription(in)
+	if term != nil {
+		in0 = ttyDescription(in0, term)
+	}
+	c.fds.Set(0, in0, false)
+	outD := writerDescription(out, term)
 	c.fds.Set(1, outD, false)
 	if errw != nil && errw == out {
 		outD.IncRef()
 		c.fds.Set(2, outD, false)
 	} else {
-		c.fds.Set(2, writerDescription(errw), false)
+		c.fds.Set(2, writerDescription(errw, term), false)
 	}
 }
+
+// ttyFile is the terminal side of a host stdin: the pipe a host goroutine
+// fills, answering the terminal ioctls (TCGETS: isatty) and fstat as a
+// character device.
+type ttyFile struct {
+	fdtable.File
+	// pipe is the pipe end's own description, released with the tty's.
+	// Immutable.
+	pipe *fdtable.Description
+	// term is the terminal's state. Immutable.
+	term *terminal
+}
+
+// ttyDescription wraps the read end of a host stdin pipe as a terminal.
+// It takes over the caller's reference to rd.
+func ttyDescription(rd *fdtable.Description, term *terminal) *fdtable.Description {
+	return fdtable.NewDescription(&ttyFile{File: rd.File(), pipe: rd, term: term}, posix.O_RDONLY)
+}
+
+// Ioctl implements fdtable.File: the terminal requests; FIONREAD is the
+// pipe's.
+func (t *ttyFile) Ioctl(task fdtable.Task, d *fdtable.Description, req uint64, arg *int64) posix.Errno {
+	if ok, err := t.term.ioctl(req, arg); ok {
+		return err
+	}
+	return t.File.Ioctl(task, d, req, arg)
+}
+
+// Stat implements fdtable.File: a character device, as a terminal is.
+func (t *ttyFile) Stat(*fdtable.Description) (posix.Stat, posix.Errno) {
+	return posix.Stat{Mode: posix.S_IFCHR | 0o620, Nlink: 1, Blksize: 1024}, 0
+}
+
+// Fcntl implements fdtable.File: a terminal has no pipe size.
+func (t *ttyFile) Fcntl(*fdtable.Description, int, int64) (int64, posix.Errno) {
+	return 0, posix.EINVAL
+}
+
+// Release implements fdtable.File: it releases the pipe end.
+func (t *ttyFile) Release(*fdtable.Description) { t.pipe.DecRef() }
 
 // stdinDescription returns the read end of a pipe that a host goroutine
 // fills from r and closes at r's end of file, so the cage sees stdin as a
@@ -59,17 +133,31 @@ func stdinDescription(r io.Reader) *fdtable.Description {
 // serialised, so cages sharing it never interleave within one write.
 type hostWriter struct {
 	fdtable.NoFile
-	mu sync.Mutex
+	// term is the terminal the writer is, or nil. Immutable.
+	term *terminal
+	mu   sync.Mutex
 	// w is the host writer. Protected by mu.
 	w io.Writer
 }
 
-// writerDescription returns a write-only description of w (nil discards).
-func writerDescription(w io.Writer) *fdtable.Description {
+// writerDescription returns a write-only description of w (nil discards),
+// a terminal if term is not nil.
+func writerDescription(w io.Writer, term *terminal) *fdtable.Description {
 	if w == nil {
 		w = io.Discard
 	}
-	return fdtable.NewDescription(&hostWriter{w: w}, posix.O_WRONLY)
+	return fdtable.NewDescription(&hostWriter{w: w, term: term}, posix.O_WRONLY)
+}
+
+// Ioctl implements fdtable.File: a terminal writer answers the terminal
+// requests; any other writer is not a terminal (ENOTTY).
+func (h *hostWriter) Ioctl(_ fdtable.Task, _ *fdtable.Description, req uint64, arg *int64) posix.Errno {
+	if h.term != nil {
+		if ok, err := h.term.ioctl(req, arg); ok {
+			return err
+		}
+	}
+	return posix.ENOTTY
 }
 
 // Write implements fdtable.File. A writer whose reader is gone (closed

@@ -272,6 +272,10 @@ type Spec struct {
 	Program Program
 	// Limits are the cage's resource limits; zero fields keep the defaults.
 	Limits Limits
+	// Terminal makes fds 0, 1 and 2 answer as a terminal (isatty, TCGETS)
+	// and fstat as character devices. Set it when the host's own stdio is
+	// a terminal, so a shell started on it is interactive.
+	Terminal bool
 }
 
 // Limits are resource limits for a cage the host starts.
@@ -291,6 +295,8 @@ func (k *Kernel) GID() int { return k.cfg.GID }
 type Process struct {
 	k *Kernel
 	c *Cage
+	// term is the terminal of Spec.Terminal, or nil. Immutable.
+	term *terminal
 }
 
 // Pid returns the cage's pid.
@@ -327,6 +333,21 @@ func (p *Process) Signal(sig int) error {
 
 // Kill sends SIGKILL to the cage.
 func (p *Process) Kill() { p.c.Signal(posix.SIGKILL) }
+
+// SignalForeground sends sig to the foreground process group of the
+// cage's terminal (what a shell with job control set with tcsetpgrp), or
+// to the cage's own group when it has no terminal: where a terminal's ^C
+// goes.
+func (p *Process) SignalForeground(sig int) error {
+	if p.term != nil {
+		if fg := int(p.term.fg.Load()); fg > 0 {
+			if err := p.k.killGroup(fg, sig); err == nil {
+				return nil
+			}
+		}
+	}
+	return p.KillGroup(sig)
+}
 
 // KillGroup sends sig to the cage's process group, as kill(-pgid, sig):
 // ESRCH if the group is empty, else EINVAL for an invalid signal, as Signal.
@@ -383,7 +404,12 @@ func (k *Kernel) Start(spec Spec) (*Process, error) {
 		}
 	}
 	// Stdio first: fds at or above a lower limit stay open, as on Linux.
-	c.installStdio(spec.Stdin, spec.Stdout, spec.Stderr)
+	var term *terminal
+	if spec.Terminal {
+		term = &terminal{}
+		term.fg.Store(int64(c.pid))
+	}
+	c.installStdio(spec.Stdin, spec.Stdout, spec.Stderr, term)
 	if n := spec.Limits.NoFile; n > 0 {
 		if n > fdtable.MaxLimit {
 			n = fdtable.MaxLimit
@@ -394,7 +420,7 @@ func (k *Kernel) Start(spec Spec) (*Process, error) {
 	c.args, c.env = argv, env
 	p := newProc(c, argv, env)
 	k.run(c, prog, p)
-	return &Process{k: k, c: c}, nil
+	return &Process{k: k, c: c, term: term}, nil
 }
 
 // Run starts a cage and waits for it; if ctx ends first, the cage is

@@ -307,7 +307,8 @@ func sysFstat(call *threei.Call) (int64, posix.Errno) {
 
 // stat is the heart of stat, lstat and newfstatat.
 func (c *Cage) stat(at vfs.Loc, p string, flags int, out *posix.Stat) (int64, posix.Errno) {
-	if flags&^(posix.AT_SYMLINK_NOFOLLOW|posix.AT_EMPTY_PATH|posix.AT_NO_AUTOMOUNT) != 0 {
+	const atStatxSyncType = 0x6000 // AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC, accepted by vfs_statx
+	if flags&^(posix.AT_SYMLINK_NOFOLLOW|posix.AT_EMPTY_PATH|posix.AT_NO_AUTOMOUNT|atStatxSyncType) != 0 {
 		return -1, posix.EINVAL
 	}
 	st, err := c.k.fs.Stat(c.vctx(), at, p, flags)

@@ -54,14 +54,20 @@ func mayDelete(dir Loc, victim posix.Stat, c Cred) posix.Errno {
 // # Errors
 //
 //   - ENOENT, ENOTDIR, ENAMETOOLONG, ELOOP, EACCES: resolution failed.
+//   - EINVAL: O_CREAT with O_DIRECTORY.
 //   - EEXIST: O_CREAT|O_EXCL and the path exists.
-//   - EISDIR: a directory opened for writing or with O_CREAT.
+//   - EISDIR: a directory opened for writing, with O_CREAT or O_TRUNC.
 //   - ELOOP: O_NOFOLLOW and the last component is a symlink.
 //   - EROFS: writing to a read-only mount.
 //   - ENXIO: a FIFO opened O_WRONLY|O_NONBLOCK with no reader.
 //   - EINTR: a blocking FIFO open was interrupted.
 func (fs *FS) Open(ctx *Ctx, at Loc, path string, flags int, mode uint32) (*fdtable.Description, posix.Errno) {
 	w := fs.walker(ctx)
+	// Linux 6.4+ (build_open_flags) refuses O_CREAT|O_DIRECTORY, O_PATH
+	// and O_TMPFILE included, before resolving anything.
+	if flags&(posix.O_CREAT|posix.O_DIRECTORY) == posix.O_CREAT|posix.O_DIRECTORY {
+		return nil, posix.EINVAL
+	}
 	if flags&posix.O_TMPFILE == posix.O_TMPFILE {
 		return nil, posix.EOPNOTSUPP
 	}
@@ -103,7 +109,9 @@ func (fs *FS) Open(ctx *Ctx, at Loc, path string, flags int, mode uint32) (*fdta
 		return nil, posix.ENOTDIR
 	}
 	acc := flags & posix.O_ACCMODE
-	if isDir(st.Mode) && (acc != posix.O_RDONLY || flags&posix.O_CREAT != 0) {
+	// O_TRUNC asks for write access (build_open_flags), so a directory
+	// refuses it too, as do_open.
+	if isDir(st.Mode) && (acc != posix.O_RDONLY || flags&(posix.O_CREAT|posix.O_TRUNC) != 0) {
 		return nil, posix.EISDIR
 	}
 	trunc := flags&posix.O_TRUNC != 0 && isReg(st.Mode)
@@ -335,19 +343,23 @@ func (fs *FS) Unlink(ctx *Ctx, at Loc, path string, flags int) posix.Errno {
 	if err != 0 {
 		return err
 	}
-	if rmdir && !isDir(st.Mode) {
-		return posix.ENOTDIR
-	}
-	if !rmdir {
+	// As do_unlinkat and vfs_unlink/vfs_rmdir: an unlink with a trailing
+	// slash fails by the file's type alone; otherwise permission
+	// (may_delete) is checked before the type.
+	if !rmdir && slash {
 		if isDir(st.Mode) {
 			return posix.EISDIR
 		}
-		if slash {
-			return posix.ENOTDIR
-		}
+		return posix.ENOTDIR
 	}
 	if err := mayDelete(dir, st, ctx.Cred); err != 0 {
 		return err
+	}
+	if rmdir && !isDir(st.Mode) {
+		return posix.ENOTDIR
+	}
+	if !rmdir && isDir(st.Mode) {
+		return posix.EISDIR
 	}
 	if c.m != dir.m {
 		return posix.EBUSY
@@ -401,11 +413,44 @@ func (fs *FS) Rename(ctx *Ctx, oldAt Loc, oldPath string, newAt Loc, newPath str
 	if nerr != 0 && nerr != posix.ENOENT {
 		return nerr
 	}
+	// do_renameat2's checks, in its order, all before permission: the
+	// target's existence for RENAME_NOREPLACE and RENAME_EXCHANGE,
+	// trailing slashes on non-directories, the ancestor traps of
+	// lock_rename, then (vfs_rename) the same file on both sides.
+	var nst posix.Stat
+	if nerr == 0 {
+		if nst, err = nc.n.stat(); err != 0 {
+			return err
+		}
+	}
+	if flags&RENAME_NOREPLACE != 0 && nerr == 0 {
+		return posix.EEXIST
+	}
+	if flags&RENAME_EXCHANGE != 0 {
+		if nerr != 0 {
+			return posix.ENOENT
+		}
+		if nslash && !isDir(nst.Mode) {
+			return posix.ENOTDIR
+		}
+	}
 	if !isDir(ost.Mode) && (oslash || nslash && flags&RENAME_EXCHANGE == 0) {
 		return posix.ENOTDIR
 	}
 	if oc.m != od.m || nerr == 0 && nc.m != nd.m {
 		return posix.EBUSY
+	}
+	if isDir(ost.Mode) && w.isAncestor(oc, nd) {
+		return posix.EINVAL
+	}
+	if nerr == 0 && isDir(nst.Mode) && w.isAncestor(nc, od) {
+		if flags&RENAME_EXCHANGE != 0 {
+			return posix.EINVAL
+		}
+		return posix.ENOTEMPTY
+	}
+	if nerr == 0 && nc.n.key() == oc.n.key() {
+		return 0
 	}
 	if err := mayDelete(od, ost, ctx.Cred); err != 0 {
 		return err

@@ -82,6 +82,22 @@ func (w *walker) parent(dir Loc) Loc {
 	return Loc{dir.m, p}
 }
 
+// isAncestor reports whether directory a is dir or one of its ancestors
+// on dir's mount: the trap of lock_rename.
+func (w *walker) isAncestor(a, dir Loc) bool {
+	for cur := dir; cur.m == a.m; {
+		if cur.n.key() == a.n.key() {
+			return true
+		}
+		next := w.parent(cur)
+		if next.m == cur.m && next.n.key() == cur.n.key() {
+			return false
+		}
+		cur = next
+	}
+	return false
+}
+
 // searchable checks that dir is a directory the caller may search.
 func (w *walker) searchable(dir Loc) posix.Errno {
 	st, err := dir.n.stat()

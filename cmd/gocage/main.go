@@ -27,6 +27,7 @@ import (
 	"github.com/gocage/gocage/programs"
 	"github.com/gocage/gocage/programs/sh"
 	"github.com/gocage/gocage/vfs"
+	"golang.org/x/term"
 )
 
 const usage = `gocage runs programs in cages: emulated processes inside one host process,
@@ -162,6 +163,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Stdout: stdout,
 		Stderr: stderr,
 		Limits: cages.Limits{NoFile: cfg.maxFds},
+		// A shell started on a terminal is interactive, as on Linux.
+		Terminal: isTerminal(stdin) && isTerminal(stderr),
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "gocage run: %v\n", err)
@@ -172,6 +175,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 127
 	}
 	return wait(k, proc, cfg.timeout, stderr)
+}
+
+// isTerminal reports whether v is a terminal of the host's.
+func isTerminal(v any) bool {
+	f, ok := v.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // newKernel builds the kernel the flags describe.
@@ -299,7 +308,7 @@ func wait(k *cages.Kernel, proc *cages.Process, timeout time.Duration, stderr io
 				<-proc.Done()
 				return 128 + posix.SIGKILL
 			}
-			proc.KillGroup(posix.SIGINT)
+			proc.SignalForeground(posix.SIGINT)
 		}
 	}
 }

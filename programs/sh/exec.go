@@ -422,8 +422,23 @@ func signalDesc(sig int) string {
 	return "Signal " + strconv.Itoa(sig)
 }
 
+// setForeground makes pgid the terminal's foreground process group, as
+// tcsetpgrp(3); it does nothing when fd 0 is not a terminal.
+func (s *shell) setForeground(pgid int) {
+	v := int32(pgid)
+	_ = s.p.Ioctl(0, posix.TIOCSPGRP, &v)
+}
+
 // waitFg waits for a foreground child and returns its status.
 func (s *shell) waitFg(pid int) int {
+	if s.opt.monitor {
+		// Job control: the job owns the terminal while it runs, so the
+		// terminal's ^C reaches it and not the shell.
+		if pg, err := s.p.Getpgid(pid); err == nil {
+			s.setForeground(pg)
+			defer s.setForeground(s.p.Getpgrp())
+		}
+	}
 	for {
 		_, st, err := s.p.Wait4(pid, 0)
 		if err == posix.EINTR {
