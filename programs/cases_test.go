@@ -1,5 +1,7 @@
 package programs_test
 
+import "strings"
+
 // tcase is one row of the differential table: argv run in gocage and, on
 // Linux, with the host's GNU tool in a directory holding the same files.
 type tcase struct {
@@ -277,6 +279,9 @@ var cases = []tcase{
 	cmd("sed", "s|.*/||").in("/a/b/c\n"),
 	cmd("sed", "-n", "/a.c/p").in("abc\naxc\na.c\nac\n"),
 	cmd("grep", "a.c").in("abc\naxc\nac\n"),
+	cmd("grep", "7").in("17\n2\n77\n8\n70"),
+	cmd("grep", "ab").in("xab\nab ab\nzz\nab"),
+	cmd("grep", "needle").in(strings.Repeat("hay\n", 50000) + "a needle here\n" + strings.Repeat("x", 200000) + "needle\n"),
 	cmd("grep", "-E", "^.{3}$").in("abc\nab\nabcd\n"),
 	cmd("grep", "-c", "\\.").in("a.b\nab\n"),
 	cmd("sed", "s/o/0/g").in("foo\nboo\n"),

@@ -100,6 +100,18 @@ func Grep(p *cages.Proc) int {
 		return 2
 	}
 	rx.Longest()
+	// match reports whether a line is selected before -v. A pattern that is
+	// one plain string is searched for as bytes, as GNU grep's fixed-string
+	// matcher does; only -o needs the regexp's leftmost-longest positions.
+	match := rx.Match
+	var needle []byte
+	if lit, complete := rx.LiteralPrefix(); complete && lit != "" && !icase && !line && !word {
+		needle = []byte(lit)
+		match = func(b []byte) bool { return bytes.Contains(b, needle) }
+	}
+	// Printing the lines that hold a plain string needs no line-by-line
+	// scan: search the whole buffer and cut out the lines around each hit.
+	scanWhole := needle != nil && !invert && !count && !list && !listNot && !number && !only && !quiet
 	if len(ops) == 0 {
 		ops = []string{"-"}
 	}
@@ -118,6 +130,21 @@ func Grep(p *cages.Proc) int {
 			errs = true
 			continue
 		}
+		if scanWhole && !showName {
+			found, err := grepWhole(c, fd, needle)
+			if err != nil {
+				if !noMsg {
+					c.errorf("%s: %s", f, errText(err))
+				}
+				errs = true
+			}
+			selected = selected || found
+			c.closeIn(fd)
+			if c.out.err != nil {
+				break
+			}
+			continue
+		}
 		r := c.reader(fd)
 		n, lineNo := 0, 0
 		for {
@@ -134,7 +161,7 @@ func Grep(p *cages.Proc) int {
 			}
 			lineNo++
 			body := bytes.TrimSuffix(l, []byte("\n"))
-			if rx.Match(body) == invert {
+			if match(body) == invert {
 				continue
 			}
 			n++
@@ -199,4 +226,53 @@ func Grep(p *cages.Proc) int {
 func grepUsage(c *cmd) int {
 	writeAll(c.p, 2, []byte("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"))
 	return 2
+}
+
+// grepWhole prints every line of fd that contains needle (which holds no
+// newline), searching the data a buffer at a time rather than a line at a
+// time. A final line without a newline is printed with one, as grep does.
+func grepWhole(c *cmd, fd int, needle []byte) (found bool, err error) {
+	r := &fdReader{p: c.p, fd: fd, flush: c.out}
+	buf := make([]byte, 0, 128<<10)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // a line longer than the buffer: grow
+		}
+		n, rerr := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		eof := rerr == io.EOF
+		if rerr != nil && !eof {
+			return found, rerr
+		}
+		// Search the complete lines; keep a partial last line for later.
+		end := bytes.LastIndexByte(buf, '\n') + 1
+		if eof {
+			end = len(buf)
+		}
+		for pos := 0; pos < end; {
+			i := bytes.Index(buf[pos:end], needle)
+			if i < 0 {
+				break
+			}
+			hit := pos + i
+			start := bytes.LastIndexByte(buf[:hit], '\n') + 1
+			stop := bytes.IndexByte(buf[hit:end], '\n')
+			if stop < 0 {
+				c.out.Write(buf[start:end])
+				c.out.WriteByte('\n')
+				pos = end
+			} else {
+				c.out.Write(buf[start : hit+stop+1])
+				pos = hit + stop + 1
+			}
+			found = true
+			if c.out.err != nil {
+				return found, nil
+			}
+		}
+		if eof {
+			return found, nil
+		}
+		buf = buf[:copy(buf, buf[end:])]
+	}
 }

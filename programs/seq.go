@@ -90,11 +90,17 @@ func Seq(p *cages.Proc) int {
 			li = int64(math.Floor(last.v))
 		}
 		n := 0
+		var num []byte
 		for x := fi; ii > 0 && x <= li || ii < 0 && x >= li; x += ii {
 			if n > 0 {
 				c.out.WriteString(sep)
 			}
-			c.out.WriteString(pad(strconv.FormatInt(x, 10)))
+			if w == 0 {
+				num = strconv.AppendInt(num[:0], x, 10)
+				c.out.Write(num)
+			} else {
+				c.out.WriteString(pad(strconv.FormatInt(x, 10)))
+			}
 			n++
 			if c.out.err != nil {
 				break

@@ -1,6 +1,7 @@
 package programs
 
 import (
+	"bytes"
 	"strconv"
 
 	"github.com/gocage/gocage/cages"
@@ -86,6 +87,13 @@ func Wc(p *cages.Proc) int {
 				break
 			}
 			cnt[3] += int64(n)
+			switch {
+			case !show[0] && !show[1] && !show[2] && !show[4]:
+				continue // bytes only: nothing to scan
+			case !show[1] && !show[2] && !show[4]:
+				cnt[0] += int64(bytes.Count(buf[:n], []byte{'\n'})) // lines: as GNU wc -l, a vectorised count
+				continue
+			}
 			for _, b := range buf[:n] {
 				if b&0xc0 != 0x80 {
 					cnt[2]++
