@@ -116,3 +116,31 @@ func TestSyscalls_ListsTheTable(t *testing.T) {
 	require.Contains(t, out, "pipe2")
 	require.Contains(t, out, "full")
 }
+
+// The README's first command: a pipeline in sh.
+func TestRun_ShPipeline_READMECommand(t *testing.T) {
+	code, out, _ := gocage(t, "", "run", "--", "sh", "-c", "seq 1 100 | grep 7 | wc -l")
+	require.Equal(t, 0, code)
+	require.Equal(t, "19\n", out)
+}
+
+// A command sh cannot find: status 127 and dash's message.
+func TestRun_ShMissingCommand_127(t *testing.T) {
+	code, _, errs := gocage(t, "", "run", "--", "sh", "-c", "x")
+	require.Equal(t, 127, code)
+	require.Equal(t, "sh: 1: x: not found\n", errs)
+}
+
+// A pipeline stage killed by SIGPIPE ends quietly: yes | head -n 1.
+func TestRun_SIGPIPE_EndsQuietly(t *testing.T) {
+	code, out, errs := gocage(t, "", "run", "--", "sh", "-c", "yes | head -n 1")
+	require.Equal(t, 0, code)
+	require.Equal(t, "y\n", out)
+	require.Empty(t, errs)
+}
+
+// A signal that kills sh itself gives 128+N.
+func TestRun_ShKilled_128PlusN(t *testing.T) {
+	code, _, _ := gocage(t, "", "run", "--", "sh", "-c", "kill -TERM $$")
+	require.Equal(t, 128+15, code)
+}
