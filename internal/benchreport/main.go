@@ -229,6 +229,11 @@ func parse(data []byte) *results {
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
 		line := sc.Text()
+		// The filesystem benchmarks' host twins log where they run.
+		if _, v, ok := strings.Cut(line, ": hostfs: "); ok && strings.HasPrefix(line, " ") {
+			res.config["hostfs"] = strings.TrimSpace(v)
+			continue
+		}
 		if k, v, ok := strings.Cut(line, ": "); ok && !strings.Contains(k, " ") && !strings.HasPrefix(k, "Benchmark") {
 			res.config[k] = strings.TrimSpace(v)
 			if k == "pkg" {
@@ -313,6 +318,9 @@ const (
 	maxValue
 	// completes is met when the benchmark ran to the end.
 	completes
+	// maxGrowth is met when the gocage figure at the largest size is at
+	// most bound times the figure at the smallest (see target.sizes).
+	maxGrowth
 )
 
 // A target is one row of the targets table.
@@ -332,6 +340,10 @@ type target struct {
 	kind  goal
 	bound float64
 	text  string
+	// sizes, for a maxGrowth row, are substituted for the %d in the
+	// gocage and ref names, smallest first; the row shows the figure at
+	// each size.
+	sizes []int
 }
 
 // faster is the ratio of figures where lower is better (time, memory).
@@ -340,8 +352,8 @@ func faster(g, r float64) float64 { return r / g }
 // higher is the ratio of figures where higher is better (throughput).
 func higher(g, r float64) float64 { return g / r }
 
-// targets are the project's performance targets (issue 2), one row each,
-// plus rows that only inform.
+// targets are the project's performance targets (issues 2 and 3), one row
+// each, plus rows that only inform.
 var targets = []target{
 	{
 		label:  "pipe throughput cage→cage, 64 KiB writes",
@@ -415,6 +427,112 @@ var targets = []target{
 		ref:    measure{"BenchmarkCageChain/host/procs=100", "B/proc"}, refLabel: "idle host cat (PSS only)",
 		ratio: faster, kind: maxValue, bound: 32 << 10, text: "≤ 32 KiB",
 	},
+
+	// Filesystem (issue 3): the host twins run on a tmpfs (see the
+	// "hostfs" line of the machine section).
+	{
+		label:  "open + close of an existing file",
+		gocage: measure{"BenchmarkOpenClose/gocage", "ns/op"},
+		ref:    measure{"BenchmarkOpenClose/host", "ns/op"}, refLabel: "host open + close",
+		ratio: faster, kind: minRatio, bound: 3, text: "≥ 3× host",
+	},
+	{
+		label:  "stat of an existing file",
+		gocage: measure{"BenchmarkStat/gocage", "ns/op"},
+		ref:    measure{"BenchmarkStat/host", "ns/op"}, refLabel: "host stat",
+		ratio: faster, kind: minRatio, bound: 3, text: "≥ 3× host",
+	},
+	{
+		label:  "4 KiB pread of a file",
+		gocage: measure{"BenchmarkFileRead4K/gocage", "ns/op"},
+		ref:    measure{"BenchmarkFileRead4K/host", "ns/op"}, refLabel: "host pread",
+		ratio: faster, kind: minRatio, bound: 3, text: "≥ 3× host",
+	},
+	{
+		label:  "4 KiB pwrite to a file",
+		gocage: measure{"BenchmarkFileWrite4K/gocage", "ns/op"},
+		ref:    measure{"BenchmarkFileWrite4K/host", "ns/op"}, refLabel: "host pwrite",
+		ratio: faster, kind: minRatio, bound: 3, text: "≥ 3× host",
+	},
+	{
+		label:  "create + close + unlink, 10,000 files in one dir (per file)",
+		gocage: measure{"BenchmarkCreateDelete/gocage/files=10000", "ns/file"},
+		ref:    measure{"BenchmarkCreateDelete/host/files=10000", "ns/file"}, refLabel: "host openat + close + unlinkat",
+		ratio: faster, kind: minRatio, bound: 3, text: "≥ 3× host",
+	},
+	{
+		label:  "list a directory of 10,000 entries (per entry)",
+		gocage: measure{"BenchmarkListDir/gocage/entries=10000", "ns/entry"},
+		ref:    measure{"BenchmarkListDir/host/entries=10000", "ns/entry"}, refLabel: "host getdents64, 32 KiB",
+		ratio: faster, kind: minRatio, bound: 3, text: "≥ 3× host",
+	},
+	{
+		label:  "create + delete per file at 1,000 / 10,000 / 100,000 files",
+		gocage: measure{"BenchmarkCreateDelete/gocage/files=%d", "ns/file"},
+		ref:    measure{"BenchmarkCreateDelete/host/files=%d", "ns/file"}, refLabel: "host",
+		kind: maxGrowth, bound: 3, text: "≤ 3× growth, 1,000 → 100,000",
+		sizes: []int{1000, 10000, 100000},
+	},
+	{
+		label:  "list per entry at 1,000 / 10,000 / 100,000 entries",
+		gocage: measure{"BenchmarkListDir/gocage/entries=%d", "ns/entry"},
+		ref:    measure{"BenchmarkListDir/host/entries=%d", "ns/entry"}, refLabel: "host",
+		kind: maxGrowth, bound: 3, text: "≤ 3× growth, 1,000 → 100,000",
+		sizes: []int{1000, 10000, 100000},
+	},
+}
+
+// series returns the medians of m at each size (substituted for the %d in
+// its name), formatted and joined with " / ", and the first and last
+// figures; ok is false if any is missing.
+func series(r *results, m measure, sizes []int) (text string, first, last float64, ok bool) {
+	vals := make([]float64, len(sizes))
+	found := make([]bool, len(sizes))
+	ok = len(sizes) > 0
+	for i, n := range sizes {
+		vals[i], found[i] = r.median(cagesPkg, fmt.Sprintf(m.name, n), m.unit)
+		ok = ok && found[i]
+	}
+	if !ok {
+		return "missing", 0, 0, false
+	}
+	// One scale for the whole series: that of its smallest figure.
+	scale, unit, prec := 1.0, m.unit, 1
+	if per, isTime := strings.CutPrefix(m.unit, "ns/"); isTime && slices.Min(vals) >= 1e3 {
+		scale, unit, prec = 1e3, "µs/"+per, 2
+	}
+	parts := make([]string, len(vals))
+	for i, v := range vals {
+		parts[i] = strconv.FormatFloat(v/scale, 'f', prec, 64)
+	}
+	return strings.Join(parts, " / ") + " " + unit, vals[0], vals[len(vals)-1], true
+}
+
+// growthRow fills the cells of a maxGrowth row: both series, and in the
+// ratio column the growth from the smallest size to the largest, gocage's
+// then the reference's.
+func growthRow(r *results, t target, row []string) {
+	g, g0, g1, gok := series(r, t.gocage, t.sizes)
+	row[1] = g
+	row[2] = t.refLabel
+	ref, r0, r1, rok := series(r, t.ref, t.sizes)
+	row[3] = ref
+	growth := "—"
+	if gok && g0 > 0 {
+		growth = fmt.Sprintf("%.2f×", g1/g0)
+		if rok && r0 > 0 {
+			growth += fmt.Sprintf(" (host %.2f×)", r1/r0)
+		}
+	}
+	row[4] = growth
+	switch {
+	case !gok || g0 <= 0:
+		row[6] = "**no** (not measured)"
+	case g1/g0 <= t.bound:
+		row[6] = "yes"
+	default:
+		row[6] = fmt.Sprintf("**no** (%.2f× growth)", g1/g0)
+	}
 }
 
 // printTargets prints the targets table and returns the number of targets
@@ -423,6 +541,15 @@ func printTargets(w io.Writer, r *results) int {
 	rows := [][]string{{"benchmark", "gocage", "reference", "reference figure", "ratio", "target", "met?"}}
 	missed := 0
 	for _, t := range targets {
+		if t.kind == maxGrowth {
+			row := []string{t.label, "", "", "", "", t.text, ""}
+			growthRow(r, t, row)
+			if strings.HasPrefix(row[6], "**no**") {
+				missed++
+			}
+			rows = append(rows, row)
+			continue
+		}
 		g, gok := r.median(cagesPkg, t.gocage.name, t.gocage.unit)
 		row := []string{t.label, "missing", "—", "—", "—", t.text, ""}
 		if gok {
@@ -534,6 +661,9 @@ func printMachine(w io.Writer, r *results, command, out string) {
 	}
 	fmt.Fprintf(w, "- OS: %s\n", osName)
 	fmt.Fprintf(w, "- Go: %s\n", runtime.Version())
+	if fs := r.config["hostfs"]; fs != "" {
+		fmt.Fprintf(w, "- host filesystem of the filesystem benchmarks: %s\n", fs)
+	}
 	fmt.Fprintf(w, "- date: %s\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"))
 	if command != "" {
 		fmt.Fprintf(w, "- command: `%s` (from the module root; `make bench`)\n", command)
@@ -598,6 +728,9 @@ func format(v float64, unit string) string {
 		return strconv.FormatFloat(v, 'f', -1, 64) + " allocs/op"
 	case "B/op":
 		return strconv.FormatFloat(v, 'f', -1, 64) + " B/op"
+	}
+	if per, ok := strings.CutPrefix(unit, "ns/"); ok {
+		return strings.TrimSuffix(format(v, "ns/op"), " ") + "/" + per
 	}
 	if strings.HasPrefix(unit, "B/") {
 		return fmt.Sprintf("%.1f KiB/%s", v/1024, strings.TrimPrefix(unit, "B/"))
