@@ -55,6 +55,11 @@ type FS struct {
 	mounts map[mountKey]*mount
 	// nmounts is len(mounts), read without mu to skip the map.
 	nmounts atomic.Int32
+	// mountNames holds the last component of every mountpoint, read
+	// without mu: a path component not among them cannot be a mountpoint,
+	// so resolution skips the mount table for it (as Linux looks at
+	// d_mountpoint before __lookup_mnt). Replaced under mu.
+	mountNames atomic.Pointer[[]string]
 	// nextDev numbers the filesystems' st_dev.
 	nextDev atomic.Uint64
 }
@@ -151,6 +156,11 @@ func (fs *FS) addMount(dir Loc, name string, m *mount) {
 	fs.mu.Lock()
 	fs.mounts[mountKey{dir.m, dir.n.key(), name}] = m
 	fs.nmounts.Store(int32(len(fs.mounts)))
+	names := []string{name}
+	if old := fs.mountNames.Load(); old != nil {
+		names = append(names, *old...)
+	}
+	fs.mountNames.Store(&names)
 	fs.mu.Unlock()
 }
 

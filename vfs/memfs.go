@@ -181,6 +181,15 @@ func (n *inode) stat() (posix.Stat, posix.Errno) {
 	return st, 0
 }
 
+// access returns the type (immutable), the permission bits and the owner,
+// under one read lock: what path resolution checks on every component.
+func (n *inode) access() accessInfo {
+	n.mu.RLock()
+	a := accessInfo{n.kind | n.mode, uint32(n.uid), uint32(n.gid)}
+	n.mu.RUnlock()
+	return a
+}
+
 // lookup implements node.
 func (n *inode) lookup(_ *Ctx, name string) (node, posix.Errno) {
 	if n.kind != posix.S_IFDIR {

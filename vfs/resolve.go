@@ -51,7 +51,7 @@ func (w *walker) start(at Loc) Loc {
 // child returns the entry name of directory dir, crossing into a
 // filesystem mounted there.
 func (w *walker) child(dir Loc, name string) (Loc, posix.Errno) {
-	if w.fs.nmounts.Load() > 0 {
+	if w.fs.nmounts.Load() > 0 && w.fs.mayBeMountpoint(name) {
 		w.fs.mu.RLock()
 		m := w.fs.mounts[mountKey{dir.m, dir.n.key(), name}]
 		w.fs.mu.RUnlock()
@@ -100,17 +100,54 @@ func (w *walker) isAncestor(a, dir Loc) bool {
 
 // searchable checks that dir is a directory the caller may search.
 func (w *walker) searchable(dir Loc) posix.Errno {
-	st, err := dir.n.stat()
+	a, err := accessOf(dir.n)
 	if err != 0 {
 		return err
 	}
-	if !isDir(st.Mode) {
+	if !isDir(a.mode) {
 		return posix.ENOTDIR
 	}
-	if !permitted(st, w.ctx.Cred, mayExec) {
+	if !a.permits(w.ctx.Cred, mayExec) {
 		return posix.EACCES
 	}
 	return 0
+}
+
+// accessInfo is what permission checks need of a file: its type and
+// permission bits and its owner.
+type accessInfo struct {
+	mode, uid, gid uint32
+}
+
+// permits reports whether c may access the file as want asks.
+func (a accessInfo) permits(c Cred, want uint32) bool {
+	return permitted(posix.Stat{Mode: a.mode, Uid: a.uid, Gid: a.gid}, c, want)
+}
+
+// accessOf returns n's type, permission bits and owner: resolution asks
+// for them on every component, so an in-memory inode answers under one
+// read lock without building a whole stat.
+func accessOf(n node) (accessInfo, posix.Errno) {
+	if in, ok := n.(*inode); ok {
+		return in.access(), 0
+	}
+	st, err := n.stat()
+	return accessInfo{st.Mode, st.Uid, st.Gid}, err
+}
+
+// mayBeMountpoint reports whether some mountpoint's last component is
+// name.
+func (fs *FS) mayBeMountpoint(name string) bool {
+	names := fs.mountNames.Load()
+	if names == nil {
+		return false
+	}
+	for _, n := range *names {
+		if n == name {
+			return true
+		}
+	}
+	return false
 }
 
 // walk resolves path from dir (or the root if it is absolute), following
@@ -175,11 +212,14 @@ func (w *walker) walk(dir Loc, path string, follow bool) (Loc, posix.Errno) {
 // follow returns where next leads if it is a symlink (found in directory
 // dir), or next itself.
 func (w *walker) follow(dir, next Loc) (Loc, posix.Errno) {
-	st, err := next.n.stat()
+	if in, ok := next.n.(*inode); ok && in.kind != posix.S_IFLNK {
+		return next, 0 // kind is immutable: no lock
+	}
+	st, err := accessOf(next.n)
 	if err != 0 {
 		return Loc{}, err
 	}
-	if !isLink(st.Mode) {
+	if !isLink(st.mode) {
 		return next, 0
 	}
 	w.links++
