@@ -5,7 +5,7 @@
 //
 // It runs
 //
-//	go test -run '^$' -bench . -benchmem -count N ./cages ./pipes
+//	go test -run '^$' -bench . -benchmem -count N ./cages ./pipes ./programs/sh
 //
 // from the module root, writes the output to bench.txt there (or -out),
 // and then prints, for every target row (BenchmarkGetpid/gocage against
@@ -23,7 +23,7 @@
 // Usage:
 //
 //	go run ./internal/benchreport [-count 6] [-bench regexp] [-benchtime d]
-//	    [-out bench.txt] [-pkgs "./cages ./pipes"] [-benchstat=true]
+//	    [-out bench.txt] [-pkgs "./cages ./pipes ./programs/sh"] [-benchstat=true]
 //	    [-strict] [-in file]
 //
 // With -in it does not run anything: it reports on a file a previous run
@@ -53,6 +53,9 @@ import (
 // rows name.
 const cagesPkg = "github.com/gocage/gocage/cages"
 
+// shPkg is the shell's package, home of the pipeline benchmarks.
+const shPkg = "github.com/gocage/gocage/programs/sh"
+
 // benchstatCmd is the benchstat the report runs (as the Makefile's BENCHSTAT).
 const benchstatCmd = "golang.org/x/perf/cmd/benchstat@latest"
 
@@ -61,7 +64,7 @@ func main() {
 	bench := flag.String("bench", ".", "run the benchmarks matching `regexp` (go test -bench)")
 	benchtime := flag.String("benchtime", "", "go test -benchtime `d` (default: go test's)")
 	out := flag.String("out", "", "save the raw output to `file` (default: bench.txt in the module root)")
-	pkgs := flag.String("pkgs", "./cages ./pipes", "the `packages` to benchmark")
+	pkgs := flag.String("pkgs", "./cages ./pipes ./programs/sh", "the `packages` to benchmark")
 	timeout := flag.String("timeout", "60m", "go test -timeout `d`")
 	doBenchstat := flag.Bool("benchstat", true, "also print benchstat's summary ("+benchstatCmd+")")
 	strict := flag.Bool("strict", false, "exit with status 1 if a target is missed")
@@ -271,8 +274,15 @@ func parse(data []byte) *results {
 }
 
 // median returns the median of the runs of name's unit in package pkg.
+//
+// A name that holds a space is a whole key, "package Benchmark...", for a
+// target in another package than pkg.
 func (r *results) median(pkg, name, unit string) (float64, bool) {
-	vs := r.values[pkg+" "+name][unit]
+	key := pkg + " " + name
+	if strings.Contains(name, " ") {
+		key = name
+	}
+	vs := r.values[key][unit]
 	if len(vs) == 0 {
 		return 0, false
 	}
@@ -352,7 +362,7 @@ func faster(g, r float64) float64 { return r / g }
 // higher is the ratio of figures where higher is better (throughput).
 func higher(g, r float64) float64 { return g / r }
 
-// targets are the project's performance targets (issues 2 and 3), one row
+// targets are the project's performance targets (issues 2, 3 and 4), one row
 // each, plus rows that only inform.
 var targets = []target{
 	{
@@ -479,6 +489,33 @@ var targets = []target{
 		ref:    measure{"BenchmarkListDir/host/entries=%d", "ns/entry"}, refLabel: "host",
 		kind: maxGrowth, bound: 3, text: "≤ 3× growth, 1,000 → 100,000",
 		sizes: []int{1000, 10000, 100000},
+	},
+
+	// Pipelines (issue 4): the same command line run by gocage's sh and by
+	// the host's /bin/sh with GNU coreutils; one op is the whole run.
+	{
+		label:  "sh: seq 1 1000000 \\| grep 7 \\| wc -l",
+		gocage: measure{shPkg + " BenchmarkPipeline/gocage/seq-grep-wc", "ns/op"},
+		ref:    measure{shPkg + " BenchmarkPipeline/host/seq-grep-wc", "ns/op"}, refLabel: "host /bin/sh + GNU coreutils",
+		ratio: faster, kind: minRatio, bound: 1, text: "≤ 1.0× host time",
+	},
+	{
+		label:  "sh: cat 100MB \\| tr a-z A-Z \\| wc -c",
+		gocage: measure{shPkg + " BenchmarkPipeline/gocage/cat-tr-wc", "ns/op"},
+		ref:    measure{shPkg + " BenchmarkPipeline/host/cat-tr-wc", "ns/op"}, refLabel: "host /bin/sh + GNU coreutils",
+		ratio: faster, kind: minRatio, bound: 1, text: "≤ 1.0× host time",
+	},
+	{
+		label:  "sh: 100-stage cat pipeline over 10 MB",
+		gocage: measure{shPkg + " BenchmarkPipeline/gocage/cat100", "ns/op"},
+		ref:    measure{shPkg + " BenchmarkPipeline/host/cat100", "ns/op"}, refLabel: "host /bin/sh + GNU coreutils",
+		ratio: faster, kind: minRatio, bound: 1, text: "≤ 1.0× host time",
+	},
+	{
+		label:  "sh -c true (one of 1,000 sequential runs)",
+		gocage: measure{shPkg + " BenchmarkPipeline/gocage/sh-c-true", "ns/op"},
+		ref:    measure{shPkg + " BenchmarkPipeline/host/sh-c-true", "ns/op"}, refLabel: "host /bin/sh -c true",
+		ratio: faster, kind: minRatio, bound: 1, text: "≤ 1.0× host time",
 	},
 }
 
