@@ -95,6 +95,10 @@ type Cage struct {
 	sleepMu   sync.Mutex
 	sleepCond sync.Cond
 
+	// ctx is the filesystem context of the cage's calls, reused (vctx).
+	// Used only by the cage's own calls.
+	ctx vfs.Ctx
+
 	// done is closed when the cage has exited (zombie or reaped).
 	done chan struct{}
 }

@@ -15,10 +15,15 @@ import (
 // is ENAMETOOLONG.
 const pathMax = 4096
 
-// vctx returns the filesystem context of a call made by c.
+// vctx returns the filesystem context of a call made by c. It is the
+// cage's own scratch record, filled afresh: a cage's calls never overlap
+// (its program makes one at a time, a handler's only after the interrupted
+// call returned), and the filesystem keeps nothing of a context after the
+// call.
 func (c *Cage) vctx() *vfs.Ctx {
+	ctx := &c.ctx
 	c.mu.Lock()
-	ctx := &vfs.Ctx{
+	*ctx = vfs.Ctx{
 		Cred:  vfs.Cred{UID: c.k.cfg.UID, GID: c.k.cfg.GID},
 		Umask: c.umask,
 		Cwd:   c.cwd,
