@@ -194,6 +194,17 @@ func sysLseek(call *threei.Call) (int64, posix.Errno) {
 // sysPread64 implements pread64(2): EINVAL for a negative offset (checked
 // first, as ksys_pread64), EBADF, ESPIPE for a stream.
 func sysPread64(call *threei.Call) (int64, posix.Errno) {
+	return positioned(call, false)
+}
+
+// sysPwrite64 implements pwrite64(2), as pread64.
+func sysPwrite64(call *threei.Call) (int64, posix.Errno) {
+	return positioned(call, true)
+}
+
+// positioned is the heart of pread64 and pwrite64: (fd, buf, count,
+// offset), in ksys_pread64's order of checks.
+func positioned(call *threei.Call, write bool) (int64, posix.Errno) {
 	c := cageOf(call)
 	off := int64(call.Args[3].Val)
 	if off < 0 {
@@ -209,46 +220,22 @@ func sysPread64(call *threei.Call) (int64, posix.Errno) {
 	if _, ok := pipes.FromFile(d.File()); ok {
 		return -1, posix.ESPIPE
 	}
-	if !d.Readable() || isPath(d) {
+	if (write && !d.Writable()) || (!write && !d.Readable()) || isPath(d) {
 		return -1, posix.EBADF
 	}
 	b, err := memBuf(&call.Args[1], call.Args[2].Val)
 	if err != 0 {
 		return -1, err
+	}
+	if write {
+		n, err := d.File().Pwrite(c, d, b, off)
+		return c.writeResult(n, err)
 	}
 	n, err := d.File().Pread(c, d, b, off)
 	if err != 0 && n == 0 {
 		return -1, err
 	}
 	return int64(n), 0
-}
-
-// sysPwrite64 implements pwrite64(2).
-func sysPwrite64(call *threei.Call) (int64, posix.Errno) {
-	c := cageOf(call)
-	off := int64(call.Args[3].Val)
-	if off < 0 {
-		return -1, posix.EINVAL
-	}
-	d, err := c.fds.Get(call.Args[0].Int32())
-	if err != 0 {
-		return -1, err
-	}
-	defer d.DecRef()
-	// A stream answers ESPIPE before the access mode is checked, as
-	// ksys_pread64 tests FMODE_PREAD before vfs_read tests FMODE_READ.
-	if _, ok := pipes.FromFile(d.File()); ok {
-		return -1, posix.ESPIPE
-	}
-	if !d.Writable() || isPath(d) {
-		return -1, posix.EBADF
-	}
-	b, err := memBuf(&call.Args[1], call.Args[2].Val)
-	if err != 0 {
-		return -1, err
-	}
-	n, err := d.File().Pwrite(c, d, b, off)
-	return c.writeResult(n, err)
 }
 
 // sysFtruncate implements ftruncate(2): EINVAL for a negative length, a
