@@ -103,12 +103,16 @@ type Cage struct {
 	done chan struct{}
 }
 
-// newCage returns a cage with fresh state; the caller fills in the tree.
-func newCage(k *Kernel, pid int, parent *Cage) *Cage {
+// newCage returns a cage with fresh state and the fd table fds (nil: a new
+// empty one); the caller fills in the tree.
+func newCage(k *Kernel, pid int, parent *Cage, fds *fdtable.Table) *Cage {
+	if fds == nil {
+		fds = fdtable.NewTable()
+	}
 	c := &Cage{
 		k:      k,
 		pid:    pid,
-		fds:    fdtable.NewTable(),
+		fds:    fds,
 		parent: parent,
 		cwd:    k.fs.Root(),
 		umask:  0o022,

@@ -134,7 +134,7 @@ func New(cfg Config) *Kernel {
 	if k.cfg.Loader == nil {
 		k.cfg.Loader = fsLoader{k}
 	}
-	k.init = newCage(k, initPid, nil)
+	k.init = newCage(k, initPid, nil, nil)
 	k.init.pgid, k.init.sid = initPid, initPid
 	k.init.args = []string{"init"}
 	k.cages.Store(initPid, k.init)
@@ -379,7 +379,7 @@ func (k *Kernel) Start(spec Spec) (*Process, error) {
 		k.tree.Unlock()
 		return nil, fmt.Errorf("cages: start %s: %w", spec.Path, err)
 	}
-	c := newCage(k, pid, k.init)
+	c := newCage(k, pid, k.init, nil)
 	c.pgid, c.sid = pid, pid
 	c.table.Store(k.defaultTable)
 	k.addLocked(c, k.init)

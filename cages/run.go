@@ -152,8 +152,7 @@ func (c *Cage) exit() {
 // mask, process group and session, and 3i table; no pending signals, no
 // children.
 func (k *Kernel) fork(parent *Cage) (*Cage, posix.Errno) {
-	child := newCage(k, 0, parent)
-	child.fds = parent.fds.Fork()
+	child := newCage(k, 0, parent, parent.fds.Fork())
 	parent.mu.Lock()
 	child.cwd, child.umask, child.rlimits = parent.cwd, parent.umask, parent.rlimits
 	child.args, child.env = parent.args, parent.env
