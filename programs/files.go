@@ -375,7 +375,7 @@ func Mkdir(p *cages.Proc) int {
 				}
 				if err := p.Mkdir(cur, 0o777); err == nil {
 					if verbose {
-						c.out.WriteString("mkdir: created directory " + quote(cur) + "\n")
+						c.out.WriteString("mkdir: created directory " + shellQuote(cur) + "\n")
 					}
 				} else if st, serr := p.Stat(cur); serr != nil || !isDir(st.Mode) {
 					if serr == nil {
@@ -405,7 +405,7 @@ func Mkdir(p *cages.Proc) int {
 			p.Chmod(d, mode)
 		}
 		if verbose {
-			c.out.WriteString("mkdir: created directory " + quote(d) + "\n")
+			c.out.WriteString("mkdir: created directory " + shellQuote(d) + "\n")
 		}
 	}
 	return c.finish(status)
@@ -734,7 +734,7 @@ func Mv(p *cages.Proc) int {
 			status = 1
 			continue
 		}
-		if dst == src || strings.HasPrefix(dst, strings.TrimSuffix(src, "/")+"/") && isDir(st.Mode) {
+		if (dst == src || strings.HasPrefix(dst, strings.TrimSuffix(src, "/")+"/")) && isDir(st.Mode) {
 			c.errorf("cannot move %s to a subdirectory of itself, %s", shellQuote(src), shellQuote(dst))
 			status = 1
 			continue
@@ -751,6 +751,8 @@ func Mv(p *cages.Proc) int {
 		}
 		if err := p.Rename(src, dst); err != nil {
 			switch {
+			case errors.Is(err, posix.EINVAL) && isDir(st.Mode):
+				c.errorf("cannot move %s to a subdirectory of itself, %s", shellQuote(src), shellQuote(dst))
 			case errors.Is(err, posix.EISDIR) || errors.Is(err, posix.ENOTDIR) && isDir(st.Mode):
 				c.errorf("cannot overwrite non-directory %s with directory %s", shellQuote(dst), shellQuote(src))
 			case errors.Is(err, posix.ENOTDIR):

@@ -150,11 +150,6 @@ func writeEscapes(b *strings.Builder, str string, echo bool) (stop bool) {
 				b.WriteByte(str[i])
 				continue
 			}
-			if str[i] != '0' && echo {
-				b.WriteByte('\\')
-				b.WriteByte(str[i])
-				continue
-			}
 			b.WriteByte(byte(v))
 			i = j - 1
 		default:
@@ -300,7 +295,7 @@ func bReturn(s *shell, argv []string) int {
 			s.fatal(2)
 			return 2
 		}
-		status = n & 0xff
+		status = n // dash keeps all of it in $?: return 300 gives 300
 	}
 	if len(s.frames) > 0 || s.dotDepth > 0 {
 		s.returning = true
@@ -750,6 +745,10 @@ func bTrap(s *shell, argv []string) int {
 	args := argv[1:]
 	if len(args) > 0 && args[0] == "--" {
 		args = args[1:]
+	} else if len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
+		s.errorf("trap: Illegal option %s", args[0][:2])
+		s.fatal(2)
+		return 2
 	}
 	if len(args) == 0 {
 		sigs := make([]int, 0, len(s.traps))
@@ -946,17 +945,30 @@ func bKill(s *shell, argv []string) int {
 		s.out(b.String())
 		return 0
 	}
-	if args[0] == "-s" && len(args) > 1 {
+	switch {
+	case args[0] == "-s":
+		if len(args) < 2 {
+			s.errorf("kill: No arg for -s option")
+			return 2
+		}
 		sig = signalNumber(args[1])
+		if sig < 0 {
+			s.errorf("kill: invalid signal number or name: %s", args[1])
+			return 2
+		}
 		args = args[2:]
-	} else if strings.HasPrefix(args[0], "-") && args[0] != "--" && len(args[0]) > 1 {
+	case strings.HasPrefix(args[0], "-") && args[0] != "--" && len(args[0]) > 1:
 		sig = signalNumber(args[0][1:])
+		if sig < 0 {
+			s.errorf("kill: Illegal option %s", args[0][:2])
+			return 2
+		}
 		args = args[1:]
-	} else if args[0] == "--" {
+	case args[0] == "--":
 		args = args[1:]
 	}
-	if sig < 0 {
-		s.errorf("kill: invalid signal number or name: %s", argv[1])
+	if len(args) == 0 {
+		s.errorf("kill: Usage: kill [-s sigspec | -signum | -sigspec] [pid | job]... or\nkill -l [exitstatus]")
 		return 2
 	}
 	status := 0

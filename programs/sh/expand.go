@@ -421,8 +421,8 @@ func (e *expander) param(pe *syntax.ParamExp, quoted bool) {
 				msg := "parameter not set"
 				if pe.Exp.Word != nil && len(pe.Exp.Word.Parts) > 0 {
 					msg = s.expandString(pe.Exp.Word)
-				} else if set {
-					msg = "parameter null or not set"
+				} else if op == syntax.ErrorUnsetOrNull {
+					msg = "parameter not set or null"
 				}
 				s.errorf("%s: %s", name, msg)
 				s.fatal(2)

@@ -1,6 +1,8 @@
 package sh
 
 import (
+	"errors"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -11,6 +13,9 @@ func bPrintf(s *shell, argv []string) int {
 	args := argv[1:]
 	if len(args) > 0 && args[0] == "--" {
 		args = args[1:]
+	} else if len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
+		s.errorf("printf: Illegal option -%c", args[0][1])
+		return 2
 	}
 	if len(args) == 0 {
 		s.errorf("printf: usage: printf format [arg ...]")
@@ -30,16 +35,16 @@ func bPrintf(s *shell, argv []string) int {
 	num := func(conv byte) (int64, uint64, float64) {
 		a, _ := next()
 		if conv == 'e' || conv == 'E' || conv == 'f' || conv == 'F' || conv == 'g' || conv == 'G' {
-			f, ok := parseFloatArg(a)
-			if !ok {
-				s.errorf("printf: %s: expected numeric value", a)
+			f, msg := parseFloatArg(a)
+			if msg != "" {
+				s.errorf("printf: %s: %s", a, msg)
 				status = 1
 			}
 			return 0, 0, f
 		}
-		n, ok := parseIntArg(a)
-		if !ok {
-			s.errorf("printf: %s: expected numeric value", a)
+		n, msg := parseIntArg(a, conv == 'd' || conv == 'i')
+		if msg != "" {
+			s.errorf("printf: %s: %s", a, msg)
 			status = 1
 		}
 		return n, uint64(n), 0
@@ -73,7 +78,7 @@ func bPrintf(s *shell, argv []string) int {
 			spec := format[i:j]
 			if j < len(format) && format[j] == '*' {
 				a, _ := next()
-				n, _ := parseIntArg(a)
+				n, _ := parseIntArg(a, true)
 				spec += strconv.FormatInt(n, 10)
 				j++
 			} else {
@@ -87,7 +92,7 @@ func bPrintf(s *shell, argv []string) int {
 				j++
 				if j < len(format) && format[j] == '*' {
 					a, _ := next()
-					n, _ := parseIntArg(a)
+					n, _ := parseIntArg(a, true)
 					spec += strconv.FormatInt(n, 10)
 					j++
 				} else {
@@ -97,15 +102,13 @@ func bPrintf(s *shell, argv []string) int {
 					}
 				}
 			}
-			for j < len(format) && strings.IndexByte("hlLqjzt", format[j]) >= 0 {
-				j++
-			}
 			if j >= len(format) {
-				s.errorf("printf: %s: invalid directive", format[i:])
+				s.errorf("printf: missing format character")
 				s.out(b.String())
-				return 1
+				return 2
 			}
 			conv := format[j]
+			directive := format[i : j+1]
 			i = j
 			switch conv {
 			case 's':
@@ -125,7 +128,7 @@ func bPrintf(s *shell, argv []string) int {
 				if a != "" {
 					b.WriteString(sprintf(spec+"s", a[:1]))
 				} else {
-					b.WriteString(sprintf(spec+"s", ""))
+					b.WriteString(sprintf(spec+"c", 0))
 				}
 			case 'd', 'i':
 				n, _, _ := num(conv)
@@ -138,11 +141,11 @@ func bPrintf(s *shell, argv []string) int {
 				b.WriteString(sprintf(spec+string(conv), u))
 			case 'e', 'E', 'f', 'F', 'g', 'G':
 				_, _, f := num(conv)
-				b.WriteString(sprintf(spec+string(conv), f))
+				b.WriteString(formatFloat(spec, conv, f))
 			default:
-				s.errorf("printf: %%%c: invalid directive", conv)
+				s.errorf("printf: %s: invalid directive", directive)
 				s.out(b.String())
-				return 1
+				return 2
 			}
 		}
 		if stop || len(args) == 0 || len(args) == used {
@@ -181,48 +184,189 @@ func printfEscape(b *strings.Builder, format string, i int) (int, bool) {
 	return i + 1, false
 }
 
-// parseIntArg parses a printf numeric argument: C constants, and 'c or
-// "c for a character's code.
-func parseIntArg(a string) (int64, bool) {
+// parseIntArg parses a printf numeric argument as dash does with
+// strtoimax (signed) or strtoumax: C constants, and 'c or "c for a
+// character's code. The message is dash's complaint, empty if none: the
+// longest numeric prefix is the value.
+func parseIntArg(a string, signed bool) (int64, string) {
 	if a == "" {
-		return 0, true
+		return 0, ""
 	}
 	if a[0] == '\'' || a[0] == '"' {
 		if len(a) > 1 {
-			return int64(a[1]), true
+			return int64(a[1]), ""
 		}
-		return 0, true
+		return 0, ""
 	}
-	t := strings.TrimLeft(a, " \t")
-	if n, ok := parseNumber(t); ok {
-		return n, true
+	t := strings.TrimLeft(a, " \t\n\v\f\r")
+	i := 0
+	neg := false
+	if i < len(t) && (t[i] == '-' || t[i] == '+') {
+		neg = t[i] == '-'
+		i++
 	}
-	// The longest numeric prefix, as strtol.
-	end := 0
-	if end < len(t) && (t[end] == '-' || t[end] == '+') {
-		end++
+	base := uint64(10)
+	start := i
+	switch {
+	case i+2 < len(t) && t[i] == '0' && (t[i+1] == 'x' || t[i+1] == 'X') && isHex(t[i+2]):
+		base, i = 16, i+2
+		start = i
+	case i < len(t) && t[i] == '0':
+		base = 8
 	}
-	for end < len(t) && t[end] >= '0' && t[end] <= '9' {
-		end++
+	var n uint64
+	over := false
+	for ; i < len(t); i++ {
+		c := t[i]
+		var d uint64
+		switch {
+		case c >= '0' && c <= '9':
+			d = uint64(c - '0')
+		case c >= 'a' && c <= 'f':
+			d = uint64(c-'a') + 10
+		case c >= 'A' && c <= 'F':
+			d = uint64(c-'A') + 10
+		default:
+			d = 99
+		}
+		if d >= base {
+			break
+		}
+		if n > (^uint64(0)-d)/base {
+			over = true
+		}
+		n = n*base + d
 	}
-	n, _ := strconv.ParseInt(t[:end], 10, 64)
-	return n, false
+	if i == start {
+		return 0, "expected numeric value"
+	}
+	var v int64
+	switch {
+	case signed && !neg && (over || n > 1<<63-1):
+		v, over = 1<<63-1, true
+	case signed && neg && (over || n > 1<<63):
+		v, over = -1<<63, true
+	case over:
+		v = -1
+	case neg:
+		v = -int64(n)
+	default:
+		v = int64(n)
+	}
+	if i < len(t) {
+		return v, "not completely converted"
+	}
+	if over {
+		return v, "Numerical result out of range"
+	}
+	return v, ""
 }
 
-// parseFloatArg parses a printf floating-point argument.
-func parseFloatArg(a string) (float64, bool) {
+// parseFloatArg parses a printf floating-point argument as strtod: the
+// longest prefix that is a number is the value.
+func parseFloatArg(a string) (float64, string) {
 	if a == "" {
-		return 0, true
+		return 0, ""
 	}
 	if a[0] == '\'' || a[0] == '"' {
 		if len(a) > 1 {
-			return float64(a[1]), true
+			return float64(a[1]), ""
 		}
-		return 0, true
+		return 0, ""
 	}
-	f, err := strconv.ParseFloat(strings.TrimSpace(a), 64)
-	if err != nil {
-		return 0, false
+	t := strings.TrimLeft(a, " \t\n\v\f\r")
+	if f, end, ok := hexFloat(t); ok {
+		if end < len(t) {
+			return f, "not completely converted"
+		}
+		return f, ""
 	}
-	return f, true
+	best, bestEnd := 0.0, -1
+	for end := len(t); end > 0; end-- {
+		if f, err := strconv.ParseFloat(t[:end], 64); err == nil || errors.Is(err, strconv.ErrRange) {
+			if strings.ContainsAny(t[:end], "_") {
+				continue
+			}
+			best, bestEnd = f, end
+			break
+		}
+	}
+	switch {
+	case bestEnd < 0:
+		return 0, "expected numeric value"
+	case bestEnd < len(t):
+		return best, "not completely converted"
+	}
+	return best, ""
+}
+
+// hexFloat parses a leading [sign]0xHEX[.HEX] (strtod's hexadecimal
+// form without an exponent) and returns the value and where it ends.
+func hexFloat(t string) (float64, int, bool) {
+	i := 0
+	neg := false
+	if i < len(t) && (t[i] == '-' || t[i] == '+') {
+		neg = t[i] == '-'
+		i++
+	}
+	if !(i+2 < len(t) && t[i] == '0' && (t[i+1] == 'x' || t[i+1] == 'X')) || strings.ContainsAny(t, "pP") {
+		return 0, 0, false
+	}
+	i += 2
+	v, scale, digits := 0.0, 1.0, 0
+	frac := false
+	for ; i < len(t); i++ {
+		c := t[i]
+		if c == '.' && !frac {
+			frac = true
+			continue
+		}
+		if !isHex(c) {
+			break
+		}
+		d, _ := strconv.ParseUint(string(c), 16, 8)
+		if frac {
+			scale /= 16
+			v += float64(d) * scale
+		} else {
+			v = v*16 + float64(d)
+		}
+		digits++
+	}
+	if digits == 0 {
+		return 0, 0, false
+	}
+	if neg {
+		v = -v
+	}
+	return v, i, true
+}
+
+// formatFloat formats f as C's printf does, inf and nan included.
+func formatFloat(spec string, conv byte, f float64) string {
+	if !math.IsInf(f, 0) && !math.IsNaN(f) {
+		return sprintf(spec+string(conv), f)
+	}
+	str := "inf"
+	switch {
+	case math.IsNaN(f):
+		str = "nan"
+	case f < 0:
+		str = "-inf"
+	case strings.Contains(spec, "+"):
+		str = "+inf"
+	case strings.Contains(spec, " "):
+		str = " inf"
+	}
+	if conv >= 'A' && conv <= 'Z' {
+		str = strings.ToUpper(str)
+	}
+	w := strings.TrimLeft(spec[1:], "-+ #0")
+	if k := strings.IndexByte(w, '.'); k >= 0 {
+		w = w[:k]
+	}
+	if strings.Contains(spec, "-") {
+		return sprintf("%-"+w+"s", str)
+	}
+	return sprintf("%"+w+"s", str)
 }

@@ -141,6 +141,10 @@ func newShell(p *cages.Proc) *shell {
 	if _, ok := s.vars["IFS"]; !ok {
 		s.vars["IFS"] = &variable{val: " \t\n", set: true}
 	}
+	if _, ok := s.vars["PATH"]; !ok {
+		// dash's default search path, not exported.
+		s.vars["PATH"] = &variable{val: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", set: true}
+	}
 	for k, v := range map[string]string{"PS1": "$ ", "PS2": "> ", "PS4": "+ ", "OPTIND": "1"} {
 		if _, ok := s.vars[k]; !ok {
 			s.vars[k] = &variable{val: v, set: true}

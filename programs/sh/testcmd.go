@@ -73,6 +73,9 @@ func (t *tester) two(a []string) bool {
 	if isUnary(a[0]) {
 		return t.unary(a[0], a[1])
 	}
+	if isBinary(a[1]) {
+		panic(testError{a[1] + ": argument expected"})
+	}
 	panic(testError{a[0] + ": unexpected operator"})
 }
 
@@ -92,13 +95,14 @@ func (t *tester) three(a []string) bool {
 	if a[1] == "-o" {
 		return a[0] != "" || a[2] != ""
 	}
-	panic(testError{a[1] + ": unexpected operator"})
+	return t.general()
 }
 
 func (t *tester) general() bool {
 	v := t.oexpr()
 	if t.pos < len(t.args) {
-		panic(testError{t.args[t.pos] + ": unexpected operator"})
+		// dash names the last word it used.
+		panic(testError{t.args[max(t.pos-1, 0)] + ": unexpected operator"})
 	}
 	return v
 }
@@ -146,6 +150,9 @@ func (t *tester) nexpr() bool {
 }
 
 func (t *tester) primary() bool {
+	if t.pos >= len(t.args) {
+		return false // a missing expression, as dash
+	}
 	a := t.next()
 	if a == "(" {
 		v := t.oexpr()
@@ -162,6 +169,9 @@ func (t *tester) primary() bool {
 	}
 	if op, ok := t.peek(); ok && isBinary(op) {
 		t.pos++
+		if t.pos >= len(t.args) {
+			panic(testError{op + ": argument expected"})
+		}
 		return t.binary(a, op, t.next())
 	}
 	return a != ""
