@@ -1058,6 +1058,54 @@ func TestHostStdin_EOF(t *testing.T) {
 	}
 }
 
+// Reopening the host stdin (an anonymous pipe a host goroutine fills)
+// through /dev/stdin or /proc/self/fd/0 never waits for a writer, as
+// Linux's fifo_open for a pipefs inode: before end of file the new fd reads
+// the rest, after it (the goroutine has closed its end) it reads end of
+// file at once instead of blocking forever.
+func TestHostStdin_ReopenThroughProcSelfFd(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   io.Reader
+	}{
+		{"nil", nil},
+		{"data", strings.NewReader("hello, cage")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			k := newKernel(cages.Config{})
+			var got []byte
+			proc, err := k.Start(cages.Spec{Path: "/cat", Stdin: tc.in, Program: func(p *cages.Proc) int {
+				b := make([]byte, 4096)
+				for _, path := range []string{"/dev/stdin", "/proc/self/fd/0", "/dev/fd/0"} {
+					fd, err := p.Open(path, posix.O_RDONLY, 0)
+					if err != nil {
+						return fail(t, "Open(%s) = %s", path, en(err))
+					}
+					for {
+						n, err := p.Read(fd, b)
+						if err != nil {
+							return fail(t, "Read(%s) = %d, %s", path, n, en(err))
+						}
+						if n == 0 {
+							break
+						}
+						got = append(got, b[:n]...)
+					}
+					check(t, p, p.Close(fd) == nil, "Close")
+				}
+				return 0
+			}})
+			require.NoError(t, err)
+			requireStatus(t, exited0, waitProcess(t, k, proc))
+			if tc.in == nil {
+				require.Empty(t, got)
+			} else {
+				require.Equal(t, "hello, cage", string(got))
+			}
+		})
+	}
+}
+
 // A host writer whose reader is gone (an io.Pipe with its reader closed)
 // is a pipe without reader: the write fails with EPIPE and raises SIGPIPE,
 // which kills by default.

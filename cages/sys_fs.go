@@ -3,6 +3,7 @@ package cages
 import (
 	"bytes"
 	"path"
+	"slices"
 
 	"github.com/gocage/gocage/fdtable"
 	"github.com/gocage/gocage/pipes"
@@ -43,6 +44,30 @@ func (v procView) Args() []string                                { return v.c.Ar
 func (v procView) Fds() []int                                    { return v.c.fds.Fds() }
 func (v procView) Name() string                                  { return v.c.Name() }
 func (v procView) Fd(fd int) (*fdtable.Description, posix.Errno) { return v.c.fds.Get(fd) }
+func (v procView) Umask() int                                    { return v.c.Umask() }
+
+// Lookup implements vfs.ProcView: any cage of the kernel, as every process
+// of the same user shows in /proc.
+func (v procView) Lookup(pid int) (vfs.ProcView, bool) {
+	t, ok := v.c.k.cages.Load(pid)
+	if !ok || t == nil {
+		return nil, false
+	}
+	return procView{t}, true
+}
+
+// Pids implements vfs.ProcView.
+func (v procView) Pids() []int {
+	var pids []int
+	v.c.k.cages.Range(func(pid int, t *Cage) bool {
+		if t != nil {
+			pids = append(pids, pid)
+		}
+		return true
+	})
+	slices.Sort(pids)
+	return pids
+}
 
 // Name returns the program's name, as /proc/self/status and ps show it:
 // the last element of argv[0], at most 15 bytes (TASK_COMM_LEN).

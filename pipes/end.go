@@ -57,6 +57,24 @@ func (p *Pipe) Ends(extra int) (r, w *fdtable.Description) {
 //   - EINTR: t was interrupted while the open waited (nothing is opened).
 //   - EINVAL: the access mode is O_ACCMODE.
 func (p *Pipe) OpenFIFO(t fdtable.Task, flags int) (*fdtable.Description, posix.Errno) {
+	return p.open(t, flags, false)
+}
+
+// Reopen opens an anonymous pipe (one made by pipe(2)) again with the flags
+// of open(2), as an open of /proc/self/fd/N naming one of its ends does. As
+// fifo_open with is_pipe set, it never waits for a partner and never fails
+// with ENXIO: O_RDONLY with no writer left reads end of file at once,
+// O_WRONLY with no reader left writes EPIPE.
+//
+// # Errors
+//
+//   - EINVAL: the access mode is O_ACCMODE.
+func (p *Pipe) Reopen(t fdtable.Task, flags int) (*fdtable.Description, posix.Errno) {
+	return p.open(t, flags, true)
+}
+
+// open is OpenFIFO, or Reopen if anon.
+func (p *Pipe) open(t fdtable.Task, flags int, anon bool) (*fdtable.Description, posix.Errno) {
 	e := &end{pipe: p}
 	nonblock := flags&posix.O_NONBLOCK != 0
 	p.mu.Lock()
@@ -68,7 +86,7 @@ func (p *Pipe) OpenFIFO(t fdtable.Task, flags int) (*fdtable.Description, posix.
 		if p.readers == 1 {
 			p.wakePartnerLocked()
 		}
-		if p.writers == 0 {
+		if p.writers == 0 && !anon {
 			if nonblock {
 				// Suppress POLLHUP until a writer has been seen.
 				e.version = p.wCounter
@@ -84,7 +102,7 @@ func (p *Pipe) OpenFIFO(t fdtable.Task, flags int) (*fdtable.Description, posix.
 			}
 		}
 	case posix.O_WRONLY:
-		if nonblock && p.readers == 0 {
+		if nonblock && p.readers == 0 && !anon {
 			p.mu.Unlock()
 			return nil, posix.ENXIO
 		}
@@ -94,7 +112,7 @@ func (p *Pipe) OpenFIFO(t fdtable.Task, flags int) (*fdtable.Description, posix.
 		if p.writers == 1 {
 			p.wakePartnerLocked()
 		}
-		if p.readers == 0 {
+		if p.readers == 0 && !anon {
 			if err := p.waitPartnerLocked(t, &p.rCounter); err != 0 {
 				p.writers--
 				if p.writers == 0 {

@@ -267,3 +267,41 @@ func requireNoOpen(t *testing.T, ch <-chan openResult) {
 	default:
 	}
 }
+
+// Reopening an anonymous pipe (through /proc/self/fd/N) never waits for a
+// partner, as fifo_open with is_pipe: after the last writer has gone a
+// reader opens at once and reads end of file; after the last reader has
+// gone a non-blocking writer opens (no ENXIO) and its write fails with
+// EPIPE.
+func TestPipe_Reopen_NeverWaits(t *testing.T) {
+	p := pipes.New()
+	rd0, wr0 := p.Ends(0)
+	t.Cleanup(func() { release(rd0) })
+	release(wr0)
+	r := awaitOpen(t, goOpenAnon(host, p, posix.O_RDONLY))
+	require.Zero(t, r.err, "Reopen(O_RDONLY) = %s", errName(r.err))
+	n, err := r.d.File().Read(host, r.d, make([]byte, 8))
+	require.Zero(t, err)
+	require.Equal(t, 0, n, "read after the writer has gone")
+
+	p = pipes.New()
+	rd, wr := p.Ends(0)
+	t.Cleanup(func() { release(wr) })
+	release(rd)
+	for _, flags := range []int{posix.O_WRONLY, posix.O_WRONLY | posix.O_NONBLOCK} {
+		r = awaitOpen(t, goOpenAnon(host, p, flags))
+		require.Zero(t, r.err, "Reopen(%#o) = %s", flags, errName(r.err))
+		_, err = r.d.File().Write(host, r.d, []byte("x"))
+		require.Equal(t, posix.EPIPE, err, "write after the reader has gone")
+	}
+}
+
+// goOpenAnon reopens the anonymous pipe p with flags in a goroutine.
+func goOpenAnon(task fdtable.Task, p *pipes.Pipe, flags int) <-chan openResult {
+	ch := make(chan openResult, 1)
+	go func() {
+		d, err := p.Reopen(task, flags)
+		ch <- openResult{d, err}
+	}()
+	return ch
+}

@@ -196,7 +196,18 @@ func Ls(p *cages.Proc) int {
 				continue
 			}
 			full := joinPath(d, n)
+			if !long {
+				// A short listing needs no stat (GNU ls goes by d_type), so
+				// an entry gone since readdir, such as ls's own directory fd
+				// in /proc/self/fd, is still listed.
+				ents = append(ents, lsEntry{n, full, posix.Stat{}})
+				continue
+			}
 			st, err := p.Lstat(full)
+			if err == posix.ENOENT {
+				// Gone since readdir: GNU ls drops it silently.
+				continue
+			}
 			if err != nil {
 				c.errorf("cannot access %s: %s", shellQuote(full), errText(err))
 				status = 1
@@ -276,6 +287,13 @@ func (l *lister) size(st posix.Stat) string {
 func (l *lister) date(ts posix.Timespec) string {
 	t := time.Unix(ts.Sec, ts.Nsec).UTC()
 	sixMonths := time.Duration(31556952/2) * time.Second
+	if t.After(l.now) {
+		// As GNU ls: a file that seems to be in the future may just have
+		// changed since the clock was read (a /proc file): read it again.
+		if ts, err := l.c.p.ClockGettime(posix.CLOCK_REALTIME); err == nil {
+			l.now = time.Unix(ts.Sec, ts.Nsec)
+		}
+	}
 	if t.After(l.now) || l.now.Sub(t) > sixMonths {
 		return t.Format("Jan _2  2006")
 	}

@@ -53,6 +53,13 @@ type ProcView interface {
 	Fd(fd int) (*fdtable.Description, posix.Errno)
 	// Fds lists the open descriptors in increasing order.
 	Fds() []int
+	// Umask is the cage's file-mode creation mask.
+	Umask() int
+	// Lookup returns the cage with pid (zombies included) as /proc/<pid>
+	// shows it, or false if there is none.
+	Lookup(pid int) (ProcView, bool)
+	// Pids lists the pids of every cage, in increasing order.
+	Pids() []int
 }
 
 // Ctx is the context of one call: who calls, from where.

@@ -31,6 +31,28 @@ func (p *fakeProc) Fds() []int {
 	}
 	return out
 }
+func (p *fakeProc) Umask() int { return 0o022 }
+
+// Lookup finds the fake cage itself and pid 1, an init without fds.
+func (p *fakeProc) Lookup(pid int) (vfs.ProcView, bool) {
+	switch pid {
+	case 42:
+		return p, true
+	case 1:
+		return &fakeInit{}, true
+	}
+	return nil, false
+}
+func (p *fakeProc) Pids() []int { return []int{1, 42} }
+
+// fakeInit is pid 1 as /proc/1 shows it to a fakeProc.
+type fakeInit struct{ fakeProc }
+
+func (*fakeInit) Pid() int       { return 1 }
+func (*fakeInit) Ppid() int      { return 0 }
+func (*fakeInit) Name() string   { return "init" }
+func (*fakeInit) Args() []string { return []string{"init"} }
+
 func (p *fakeProc) Fd(fd int) (*fdtable.Description, posix.Errno) {
 	p.mu.Lock()
 	defer p.mu.Unlock()

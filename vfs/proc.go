@@ -80,7 +80,21 @@ func (p *procNode) stat() (posix.Stat, posix.Errno) {
 	case procSelfLink:
 		st.Mode = posix.S_IFLNK | 0o777
 	case procFdLink:
-		st.Mode = posix.S_IFLNK | 0o700
+		// As tid_fd_update_inode: r-x for a readable description, -wx
+		// for a writable one; the size is 64, as proc_fd_link's inode.
+		st.Mode, st.Size = posix.S_IFLNK|0o700, 64
+		if d, err := p.pv.Fd(p.fd); err == 0 {
+			st.Mode = posix.S_IFLNK
+			switch d.Flags() & posix.O_ACCMODE {
+			case posix.O_RDONLY:
+				st.Mode |= 0o500
+			case posix.O_WRONLY:
+				st.Mode |= 0o300
+			case posix.O_RDWR:
+				st.Mode |= 0o700
+			}
+			d.DecRef()
+		}
 	default:
 		st.Mode = posix.S_IFREG | 0o444
 	}
@@ -120,6 +134,14 @@ func (p *procNode) lookup(ctx *Ctx, name string) (node, posix.Errno) {
 		case pid:
 			c.kind, c.path = procPidDir, "/proc/"+pid
 			return c, 0
+		}
+		// Another cage: every process of the same user shows in /proc.
+		if n, ok := fdNumber(name); ok {
+			if pv, ok := ctx.Proc.Lookup(n); ok {
+				c.pv, c.umask = pv, pv.Umask()
+				c.kind, c.path = procPidDir, "/proc/"+name
+				return c, 0
+			}
 		}
 	case procPidDir:
 		switch name {
@@ -253,6 +275,12 @@ func (p *procNode) content() []byte {
 func (p *procNode) open(ctx *Ctx, loc Loc, flags int) (*fdtable.Description, posix.Errno) {
 	switch p.kind {
 	case procRoot, procPidDir, procFdDir:
+		if p.kind == procRoot && ctx != nil && ctx.Proc != nil {
+			// The listing of /proc is the opener's view of the cages.
+			c := *p
+			c.pv = ctx.Proc
+			loc = Loc{loc.m, &c}
+		}
 		return fdtable.NewDescription(&dirFile{loc: loc}, flags), 0
 	case procAnon:
 		if pp, ok := pipes.FromFile(p.d.File()); ok {
@@ -260,7 +288,7 @@ func (p *procNode) open(ctx *Ctx, loc Loc, flags int) (*fdtable.Description, pos
 			if t == nil {
 				t = fdtable.HostTask{}
 			}
-			return pp.OpenFIFO(t, flags&posix.O_ACCMODE|flags&posix.O_NONBLOCK)
+			return pp.Reopen(t, flags&posix.O_ACCMODE|flags&posix.O_NONBLOCK)
 		}
 		if !p.d.TryIncRef() {
 			return nil, posix.ENOENT
@@ -276,7 +304,7 @@ func (p *procNode) open(ctx *Ctx, loc Loc, flags int) (*fdtable.Description, pos
 }
 
 // list implements node.
-func (p *procNode) list(*Ctx) ([]dirent, posix.Errno) {
+func (p *procNode) list(ctx *Ctx) ([]dirent, posix.Errno) {
 	st, _ := p.stat()
 	ents := []dirent{{".", st.Ino, DT_DIR}, {"..", st.Ino, DT_DIR}}
 	add := func(name string, typ uint8) {
@@ -287,6 +315,15 @@ func (p *procNode) list(*Ctx) ([]dirent, posix.Errno) {
 	switch p.kind {
 	case procRoot:
 		add("self", DT_LNK)
+		pv := p.pv
+		if pv == nil && ctx != nil {
+			pv = ctx.Proc
+		}
+		if pv != nil {
+			for _, pid := range pv.Pids() {
+				add(strconv.Itoa(pid), DT_DIR)
+			}
+		}
 	case procPidDir:
 		add("fd", DT_DIR)
 		add("status", DT_REG)

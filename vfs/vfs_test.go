@@ -490,3 +490,43 @@ func TestInstallExec(t *testing.T) {
 	}
 }
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// Every cage shows in /proc as /proc/<pid>, not only the caller; the
+// listing of /proc holds the pids; /proc/self/fd/N links are r-x, -wx or
+// rwx by the description's access mode, with size 64, as on Linux.
+func TestProcPids_FdLinkModes(t *testing.T) {
+	fs := vfs.New(vfs.Options{})
+	ctx := user(fs)
+	pv := ctx.Proc.(*fakeProc)
+	st, err := fs.Stat(ctx, vfs.Loc{}, "/proc/1", 0)
+	errno(t, 0, err, "stat /proc/1")
+	require.Equal(t, uint32(posix.S_IFDIR), st.Mode&posix.S_IFMT)
+	require.Equal(t, "init\x00", readAll(t, open(t, fs, ctx, "/proc/1/cmdline", posix.O_RDONLY, 0)))
+	require.Contains(t, readAll(t, open(t, fs, ctx, "/proc/42/status", posix.O_RDONLY, 0)), "Pid:\t42\n")
+	_, err = fs.Stat(ctx, vfs.Loc{}, "/proc/7", 0)
+	errno(t, posix.ENOENT, err, "stat /proc/7, no such cage")
+
+	dir := open(t, fs, ctx, "/proc", posix.O_RDONLY|posix.O_DIRECTORY, 0)
+	buf := make([]byte, 4096)
+	n, err := vfs.Getdents64(dir, buf)
+	errno(t, 0, err, "getdents /proc")
+	var names []string
+	for b := buf[:n]; len(b) > 0; {
+		reclen := binary.LittleEndian.Uint16(b[16:])
+		name := string(b[19:reclen])
+		names = append(names, name[:strings.IndexByte(name, 0)])
+		b = b[reclen:]
+	}
+	require.Equal(t, []string{".", "..", "self", "1", "42"}, names)
+
+	for _, tc := range []struct {
+		flags int
+		mode  uint32
+	}{{posix.O_RDONLY, 0o500}, {posix.O_WRONLY, 0o300}, {posix.O_RDWR, 0o700}} {
+		fd := pv.install(open(t, fs, ctx, "/tmp/f", posix.O_CREAT|tc.flags, 0o644))
+		st, err := fs.Stat(ctx, vfs.Loc{}, "/proc/self/fd/"+itoa(fd), posix.AT_SYMLINK_NOFOLLOW)
+		errno(t, 0, err, "lstat fd %d", fd)
+		require.Equal(t, posix.S_IFLNK|tc.mode, st.Mode, "mode of the link of an fd open %#o", tc.flags)
+		require.Equal(t, int64(64), st.Size)
+	}
+}

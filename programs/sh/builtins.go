@@ -64,11 +64,6 @@ func bTimes(s *shell, _ []string) int {
 	return 0
 }
 
-func bUlimit(s *shell, _ []string) int {
-	s.out("unlimited\n")
-	return 0
-}
-
 func bJobs(s *shell, _ []string) int {
 	s.reapJobs()
 	return 0
@@ -714,31 +709,12 @@ func bLocal(s *shell, argv []string) int {
 // signalNumber parses a signal name or number ("INT", "SIGINT", "2");
 // EXIT is 0. It returns -1 if unknown.
 func signalNumber(name string) int {
-	if n, err := strconv.Atoi(name); err == nil {
-		if n >= 0 && n < posix.NSIG {
-			return n
-		}
-		return -1
-	}
-	up := strings.ToUpper(name)
-	up = strings.TrimPrefix(up, "SIG")
-	if up == "EXIT" {
-		return 0
-	}
-	for i := 1; i < posix.NSIG; i++ {
-		if signalName(i) == up {
-			return i
-		}
-	}
-	return -1
+	return decodeSignal(name, 0)
 }
 
 // signalName returns a signal's name without SIG ("EXIT" for 0).
 func signalName(sig int) string {
-	if sig == 0 {
-		return "EXIT"
-	}
-	return strings.TrimPrefix(posix.SignalName(sig), "SIG")
+	return dashSignalName(sig)
 }
 
 func bTrap(s *shell, argv []string) int {
@@ -774,9 +750,9 @@ func bTrap(s *shell, argv []string) int {
 	for _, name := range args {
 		sig := signalNumber(name)
 		if sig < 0 {
-			s.errorf("trap: %s: bad trap", name)
-			status = 1
-			continue
+			// dash's trapcmd: no "sh: 1:" prefix, and it stops there.
+			s.writeErr("trap: " + name + ": bad trap\n")
+			return 1
 		}
 		if sig == posix.SIGKILL || sig == posix.SIGSTOP {
 			if !reset {
@@ -889,7 +865,8 @@ func bWait(s *shell, argv []string) int {
 				continue
 			}
 			if err == nil && wp == pid {
-				found.done, found.status = true, s.statusOf(st, false)
+				// dash's dowait for this job reports its signal.
+				found.done, found.status = true, s.statusOf(st, true)
 			} else {
 				found.done, found.status = true, 127
 			}
@@ -918,13 +895,14 @@ func bKill(s *shell, argv []string) int {
 	}
 	if args[0] == "-l" || args[0] == "-L" {
 		if len(args) > 1 {
+			if len(args[1]) > 1 && args[1][0] == '-' {
+				s.errorf("kill: Illegal option %s", args[1][:2])
+				return 2
+			}
 			n, err := strconv.Atoi(args[1])
-			if err != nil {
-				if k := signalNumber(args[1]); k > 0 {
-					s.out(strconv.Itoa(k) + "\n")
-					return 0
-				}
-				s.errorf("kill: invalid signal number or exit status: %s", args[1])
+			if err != nil || args[1][0] == '+' || args[1][0] == '-' {
+				// dash's number(): only digits.
+				s.errorf("kill: Illegal number: %s", args[1])
 				return 2
 			}
 			if n > 128 {
@@ -939,7 +917,7 @@ func bKill(s *shell, argv []string) int {
 		}
 		var b strings.Builder
 		b.WriteString("0\n")
-		for i := 1; i < 32; i++ {
+		for i := 1; i < posix.NSIG; i++ {
 			b.WriteString(signalName(i) + "\n")
 		}
 		s.out(b.String())
@@ -951,14 +929,14 @@ func bKill(s *shell, argv []string) int {
 			s.errorf("kill: No arg for -s option")
 			return 2
 		}
-		sig = signalNumber(args[1])
+		sig = decodeSignal(args[1], 1)
 		if sig < 0 {
 			s.errorf("kill: invalid signal number or name: %s", args[1])
 			return 2
 		}
 		args = args[2:]
 	case strings.HasPrefix(args[0], "-") && args[0] != "--" && len(args[0]) > 1:
-		sig = signalNumber(args[0][1:])
+		sig = decodeSignal(args[0][1:], 1)
 		if sig < 0 {
 			s.errorf("kill: Illegal option %s", args[0][:2])
 			return 2

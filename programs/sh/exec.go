@@ -78,6 +78,18 @@ func (s *shell) execCmd(st *syntax.Stmt, tail bool) int {
 	case nil:
 		return s.execCall(&syntax.CallExpr{}, st.Redirs, tail)
 	case *syntax.Subshell:
+		if tail && !s.hasTraps() {
+			// The last command of a forked child (an asynchronous list,
+			// a pipeline stage): the child is the subshell, as dash's
+			// EV_EXIT, so $! is its pid and a signal sent to $! reaches
+			// its traps.
+			if _, ok := s.redirect(st.Redirs, false); !ok {
+				return 2
+			}
+			st := s.execList(c.Stmts, true)
+			s.exit(st)
+			return st
+		}
 		return s.execSubshell(st.Redirs, c.Stmts)
 	case *syntax.BinaryCmd:
 		if len(st.Redirs) > 0 {
@@ -447,7 +459,12 @@ func (s *shell) waitFg(pid int) int {
 		if err != nil {
 			return 127
 		}
-		return s.statusOf(st, true)
+		status := s.statusOf(st, true)
+		// dash waits for any child (waitpid(-1)) while a foreground job
+		// runs, so background jobs that ended meanwhile are reaped now
+		// and a later "wait PID" reports nothing for them.
+		s.reapJobs()
+		return status
 	}
 }
 
