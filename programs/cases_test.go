@@ -279,6 +279,10 @@ var cases = []tcase{
 	// sed
 	cmd("sed", "s/o/0/").in("foo\nbar\n"),
 	cmd("sed", "s/.*b//").in("abc\n"),
+	cmd("sed", "p").in("a\nb"),
+	cmd("sed", "-n", "p;p").in("a\nb"),
+	cmd("sed", "-n", "$p", "a", "nonl").with(abc),
+	cmd("sed", "p", "nosuch", "b").with(abc),
 	cmd("sed", "s|.*/||").in("/a/b/c\n"),
 	cmd("sed", "-n", "/a.c/p").in("abc\naxc\na.c\nac\n"),
 	cmd("chmod", "-v", "600", "a").with(abc),

@@ -1,6 +1,8 @@
 package programs
 
 import (
+	"bufio"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -69,35 +71,19 @@ func Sed(p *cages.Proc) int {
 	if len(ops) == 0 {
 		ops = []string{"-"}
 	}
-	// Read all input lines, so that $ is known.
-	var lines [][]byte
-	lastNL := true
+	// Lines stream in (yes | sed 5q ends), one read ahead so that $ is
+	// known, as GNU sed reads ahead.
 	status := 0
-	for _, f := range ops {
-		fd, err := c.openIn(f)
-		if err != nil {
-			c.errorf("can't read %s: %s", f, errText(err))
-			status = 2
-			continue
-		}
-		data, err := c.readAll(fd)
-		c.closeIn(fd)
-		if err != nil {
-			c.errorf("read error on %s: %s", f, errText(err))
-			status = 2
-			continue
-		}
-		if len(data) == 0 {
-			continue
-		}
-		lastNL = data[len(data)-1] == '\n'
-		lines = append(lines, splitLines(data)...)
-	}
+	in := &sedInput{c: c, files: ops, status: &status}
+	cur, curNL, ok := in.next()
 	out := c.out
-	for n, line := range lines {
-		lineNo := n + 1
-		last := lineNo == len(lines)
-		ps := append([]byte(nil), line...)
+	missingNL := false
+	for lineNo := 1; ok; lineNo++ {
+		line := cur
+		nxt, nxtNL, more := in.next()
+		last := !more
+		lastNL := curNL
+		ps := line
 		deleted, quit := false, false
 		match := func(a *sedAddr) bool {
 			switch a.kind {
@@ -109,8 +95,14 @@ func Sed(p *cages.Proc) int {
 			return a.re.Match(ps)
 		}
 		emit := func(b []byte) {
+			// The last line keeps its missing newline, unless something
+			// is written after it (GNU's output_missing_newline).
+			if missingNL {
+				out.WriteByte('\n')
+			}
 			out.Write(b)
-			if !last || lastNL {
+			missingNL = last && !lastNL
+			if !missingNL {
 				out.WriteByte('\n')
 			}
 		}
@@ -170,8 +162,62 @@ func Sed(p *cages.Proc) int {
 		if quit || out.err != nil {
 			break
 		}
+		cur, curNL, ok = nxt, nxtNL, more
 	}
+	in.close()
 	return c.finish(status)
+}
+
+// sedInput reads the lines of sed's input files in turn.
+type sedInput struct {
+	c      *cmd
+	files  []string
+	status *int
+	fd     int
+	r      *bufio.Reader
+}
+
+// next returns the next line without its newline and whether it had one;
+// ok is false at the end of the last file. A file that cannot be read is
+// reported when its turn comes, as GNU sed does.
+func (in *sedInput) next() (line []byte, nl, ok bool) {
+	for {
+		if in.r == nil {
+			if len(in.files) == 0 {
+				return nil, false, false
+			}
+			f := in.files[0]
+			in.files = in.files[1:]
+			fd, err := in.c.openIn(f)
+			if err != nil {
+				in.c.errorf("can't read %s: %s", f, errText(err))
+				*in.status = 2
+				continue
+			}
+			in.fd, in.r = fd, in.c.reader(fd)
+		}
+		l, err := readLine(in.r)
+		if err == nil {
+			nl = len(l) > 0 && l[len(l)-1] == '\n'
+			if nl {
+				l = l[:len(l)-1]
+			}
+			return append([]byte(nil), l...), nl, true
+		}
+		if err != io.EOF {
+			in.c.errorf("read error on %s: %s", "stdin", errText(err))
+			*in.status = 2
+		}
+		in.close()
+	}
+}
+
+// close closes the file being read.
+func (in *sedInput) close() {
+	if in.r != nil {
+		in.c.closeIn(in.fd)
+		in.r = nil
+	}
 }
 
 // substitute applies s///.
