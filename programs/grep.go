@@ -16,11 +16,11 @@ import (
 // line was selected, 1 if none, 2 on error.
 func Grep(p *cages.Proc) int {
 	c := newCmd(p, "grep")
-	opts, ops, err := c.getopt(p.Args()[1:], optSpec{short: "EFGe:ivcnqslLhHxwoy", permute: true, long: map[string]string{
+	opts, ops, err := c.getopt(p.Args()[1:], optSpec{short: "EFGe:ivcnqslLhHxwoym:", permute: true, long: map[string]string{
 		"extended-regexp": "E", "fixed-strings": "F", "basic-regexp": "G", "regexp": "e:", "ignore-case": "i",
 		"invert-match": "v", "count": "c", "line-number": "n", "quiet": "q", "silent": "q", "no-messages": "s",
 		"files-with-matches": "l", "files-without-match": "L", "no-filename": "h", "with-filename": "H",
-		"line-regexp": "x", "word-regexp": "w", "only-matching": "o"}})
+		"line-regexp": "x", "word-regexp": "w", "only-matching": "o", "max-count": "m:"}})
 	if err != nil {
 		return grepUsage(c)
 	}
@@ -29,8 +29,18 @@ func Grep(p *cages.Proc) int {
 	havePat := false
 	var icase, invert, count, number, quiet, noMsg, list, listNot, word, line, only bool
 	fname := 0
+	maxCount := int64(-1) // -m: stop reading a file after this many selected lines
 	for _, o := range opts {
 		switch o.c {
+		case 'm':
+			v, err := strconv.ParseInt(o.arg, 10, 64)
+			if err != nil {
+				c.errorf("invalid max count")
+				return 2
+			}
+			if v >= 0 {
+				maxCount = v
+			}
 		case 'E', 'F', 'G':
 			mode = o.c
 		case 'e':
@@ -111,7 +121,7 @@ func Grep(p *cages.Proc) int {
 	}
 	// Printing the lines that hold a plain string needs no line-by-line
 	// scan: search the whole buffer and cut out the lines around each hit.
-	scanWhole := needle != nil && !invert && !count && !list && !listNot && !number && !only && !quiet
+	scanWhole := needle != nil && !invert && !count && !list && !listNot && !number && !only && !quiet && maxCount < 0
 	if len(ops) == 0 {
 		ops = []string{"-"}
 	}
@@ -148,6 +158,9 @@ func Grep(p *cages.Proc) int {
 		r := c.reader(fd)
 		n, lineNo := 0, 0
 		for {
+			if maxCount >= 0 && int64(n) >= maxCount {
+				break // -m: enough lines selected; the rest is not read
+			}
 			l, err := readLine(r)
 			if err == io.EOF {
 				break
