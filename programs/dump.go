@@ -3,6 +3,7 @@ package programs
 import (
 	"bytes"
 	"encoding/binary"
+	"io"
 	"strconv"
 	"strings"
 
@@ -114,23 +115,8 @@ func Od(p *cages.Proc) int {
 	if len(files) == 0 {
 		files = []string{"-"}
 	}
-	var data []byte
 	status := 0
-	for _, f := range files {
-		fd, err := c.openIn(f)
-		if err != nil {
-			c.errorf("%s: %s", quotef(f), errText(err))
-			status = 1
-			continue
-		}
-		b, err := c.readAll(fd)
-		c.closeIn(fd)
-		if err != nil {
-			c.errorf("%s: read error: %s", quotef(f), errText(err))
-			status = 1
-		}
-		data = append(data, b...)
-	}
+	src := &dumpInput{c: c, files: files, status: &status}
 	// Fields are widened so that every format's columns line up.
 	perByte := 0
 	for _, f := range fmts {
@@ -153,17 +139,18 @@ func Od(p *cages.Proc) int {
 	const perLine = 16
 	var prev []byte
 	starred := false
-	for off := 0; off < len(data); off += perLine {
-		chunk := data[off:min(off+perLine, len(data))]
+	// line prints the line of chunk at offset off; the input streams in
+	// (yes | od -c | head -n 1 ends), a line at a time.
+	line := func(off int, chunk []byte) {
 		if !dupes && prev != nil && len(chunk) == perLine && bytes.Equal(chunk, prev) {
 			if !starred {
 				c.out.WriteString("*\n")
 				starred = true
 			}
-			continue
+			return
 		}
 		starred = false
-		prev = chunk
+		prev = append(prev[:0], chunk...)
 		for i, f := range fmts {
 			if i == 0 {
 				c.out.WriteString(addr(off))
@@ -188,10 +175,73 @@ func Od(p *cages.Proc) int {
 			c.out.WriteByte('\n')
 		}
 	}
+	off := 0
+	buf := make([]byte, 0, 64<<10)
+	for {
+		eof := src.fill(&buf)
+		pos := 0
+		for len(buf)-pos >= perLine && c.out.err == nil {
+			line(off, buf[pos:pos+perLine])
+			pos += perLine
+			off += perLine
+		}
+		buf = buf[:copy(buf, buf[pos:])]
+		if eof || c.out.err != nil {
+			break
+		}
+	}
+	if len(buf) > 0 && c.out.err == nil {
+		line(off, buf)
+		off += len(buf)
+	}
 	if radix != 'n' {
-		c.out.WriteString(addr(len(data)) + "\n")
+		c.out.WriteString(addr(off) + "\n")
 	}
 	return c.finish(status)
+}
+
+// dumpInput reads od's input files in turn, as one stream.
+type dumpInput struct {
+	c      *cmd
+	files  []string
+	status *int
+	fd     int
+	open   bool
+}
+
+// fill appends what the next read gives to *buf (which has room) and
+// reports the end of the last file. A file that cannot be opened or read
+// is reported when its turn comes, as GNU od does.
+func (in *dumpInput) fill(buf *[]byte) (eof bool) {
+	for {
+		if !in.open {
+			if len(in.files) == 0 {
+				return true
+			}
+			f := in.files[0]
+			in.files = in.files[1:]
+			fd, err := in.c.openIn(f)
+			if err != nil {
+				in.c.errorf("%s: %s", quotef(f), errText(err))
+				*in.status = 1
+				continue
+			}
+			in.fd, in.open = fd, true
+		}
+		b := *buf
+		r := &fdReader{p: in.c.p, fd: in.fd, flush: in.c.out}
+		n, err := r.Read(b[len(b):cap(b)])
+		*buf = b[:len(b)+n]
+		if n > 0 {
+			return false
+		}
+		if err != nil && err != io.EOF {
+			in.c.errorf("%s: read error: %s", "standard input", errText(err))
+			*in.status = 1
+		}
+		in.c.closeIn(in.fd)
+		in.open = false
+	}
 }
 
 func padZero(s string, w int) string {
@@ -329,8 +379,6 @@ func Xxd(p *cages.Proc) int {
 		writeAll(p, 2, []byte("xxd: "+in+": "+errText(oerr)+"\n"))
 		return 2
 	}
-	data, _ := c.readAll(fd)
-	c.closeIn(fd)
 	hexb := func(x byte) string {
 		s := padZero(strconv.FormatUint(uint64(x), 16), 2)
 		if upper {
@@ -338,18 +386,24 @@ func Xxd(p *cages.Proc) int {
 		}
 		return s
 	}
-	if plain {
-		if !c.out.writesHexPlain(data, hexb) {
-			return 1
-		}
-		return c.finish(0)
-	}
 	if group <= 0 {
 		group = cols
 	}
 	hexWidth := cols*2 + (cols+group-1)/group
-	for off := 0; off < len(data); off += cols {
-		chunk := data[off:min(off+cols, len(data))]
+	per := cols
+	if plain {
+		per = 30
+	}
+	// line prints the line of chunk at offset off; the input streams in
+	// (yes | xxd | head -n 1 ends).
+	line := func(off int, chunk []byte) {
+		if plain {
+			for _, x := range chunk {
+				c.out.WriteString(hexb(x))
+			}
+			c.out.WriteByte('\n')
+			return
+		}
 		var b strings.Builder
 		for i, x := range chunk {
 			b.WriteString(hexb(x))
@@ -361,16 +415,25 @@ func Xxd(p *cages.Proc) int {
 		c.out.WriteString(padZero(strconv.FormatInt(int64(off), 16), 8) + ": " + h +
 			strings.Repeat(" ", hexWidth-len(h)) + " " + printable(chunk) + "\n")
 	}
-	return c.finish(0)
-}
-
-// writesHexPlain writes data as xxd -p does: 30 bytes a line.
-func (w *writer) writesHexPlain(data []byte, hexb func(byte) string) bool {
-	for off := 0; off < len(data); off += 30 {
-		for _, x := range data[off:min(off+30, len(data))] {
-			w.WriteString(hexb(x))
+	status := 0
+	src := &dumpInput{c: c, files: nil, status: &status, fd: fd, open: true}
+	off := 0
+	buf := make([]byte, 0, 64<<10)
+	for {
+		eof := src.fill(&buf)
+		pos := 0
+		for len(buf)-pos >= per && c.out.err == nil {
+			line(off, buf[pos:pos+per])
+			pos += per
+			off += per
 		}
-		w.WriteByte('\n')
+		buf = buf[:copy(buf, buf[pos:])]
+		if eof || c.out.err != nil {
+			break
+		}
 	}
-	return true
+	if len(buf) > 0 && c.out.err == nil {
+		line(off, buf)
+	}
+	return c.finish(0)
 }

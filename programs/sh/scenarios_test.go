@@ -93,6 +93,7 @@ var scenarios = []scenario{
 	{name: "pipefail", script: `set -o pipefail; false | true; echo $?; true | (exit 3) | true; echo $?`, stdout: "1\n3\n", hostSkip: "dash 0.5.12 has no pipefail (POSIX.1-2024 and bash do)"},
 	{name: "pipefail_sigpipe", script: `set -o pipefail; yes | head -n 2; echo $?`, stdout: "y\ny\n141\n", hostSkip: "dash 0.5.12 has no pipefail"},
 	{name: "sigpipe_yes", script: `yes | head -n 1`, stdout: "y\n"},
+	{name: "xxd_streams_endless_input", script: `yes | xxd | head -n 1`, stdout: "00000000: 790a 790a 790a 790a 790a 790a 790a 790a  y.y.y.y.y.y.y.y.\n"},
 	{name: "sed_streams_endless_input", script: `yes abc | sed 5q; yes | sed 2q | wc -l`, stdout: "abc\nabc\nabc\nabc\nabc\n2\n"},
 	{name: "sigpipe_status", script: `{ yes; echo $? >&2; } | head -n 2`, stdout: "y\ny\n", stderr: `^141\n$`},
 	{name: "deep_pipeline", script: `echo deep` + strings.Repeat(" | cat", 100), stdout: "deep\n"},
