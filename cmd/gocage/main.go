@@ -228,15 +228,17 @@ func parseMount(m string) (host, guest string, ro bool, err error) {
 }
 
 // environment returns the program's environment: the host's (unless
-// --clear-env) with PATH set for the cage, then the --env settings.
+// --clear-env) with PATH set for the cage and HOME the cage user's home
+// (the host's means nothing in the cage tree), then the --env settings.
 func environment(cfg *runConfig) []string {
 	var env []string
 	if !cfg.clearEnv {
 		for _, kv := range os.Environ() {
-			if !strings.HasPrefix(kv, "PATH=") {
+			if !strings.HasPrefix(kv, "PATH=") && !strings.HasPrefix(kv, "HOME=") {
 				env = append(env, kv)
 			}
 		}
+		env = append(env, "HOME=/home/user")
 	}
 	env = append(env, "PATH=/bin:/usr/bin")
 	for _, kv := range cfg.env {

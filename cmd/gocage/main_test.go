@@ -144,3 +144,11 @@ func TestRun_ShKilled_128PlusN(t *testing.T) {
 	code, _, _ := gocage(t, "", "run", "--", "sh", "-c", "kill -TERM $$")
 	require.Equal(t, 128+15, code)
 }
+
+// HOME is the cage user's home, which exists in the cage tree: cd with no
+// argument works.
+func TestRun_HomeExistsInTheCage(t *testing.T) {
+	code, out, errs := gocage(t, "", "run", "--", "sh", "-c", "cd && pwd && echo $HOME")
+	require.Equal(t, 0, code, errs)
+	require.Equal(t, "/home/user\n/home/user\n", out)
+}
