@@ -35,7 +35,7 @@ var programs = map[string]cages.Program{
 	"tee": Tee, "sleep": Sleep, "basename": Basename, "dirname": Dirname,
 	"pwd": Pwd, "env": Env, "kill": Kill, "test": Test, "[": Test,
 	"ls": Ls, "mkdir": Mkdir, "rm": Rm, "cp": Cp, "mv": Mv, "touch": Touch,
-	"ln": Ln, "mkfifo": Mkfifo, "chmod": Chmod, "rmdir": Rmdir, "expr": Expr, "readlink": Readlink, "sed": Sed, "xargs": Xargs, "od": Od,
+	"ln": Ln, "mkfifo": Mkfifo, "chmod": Chmod, "rmdir": Rmdir, "expr": Expr, "tac": Tac, "whoami": Whoami, "hostname": Hostname, "uname": Uname, "date": Date, "readlink": Readlink, "sed": Sed, "xargs": Xargs, "od": Od,
 	"xxd": Xxd,
 }
 
