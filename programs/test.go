@@ -241,11 +241,22 @@ func (t *tester) unary(op, a string) bool {
 	case "-r", "-w", "-x":
 		mode := map[string]int{"-r": posix.R_OK, "-w": posix.W_OK, "-x": posix.X_OK}[op]
 		return p.Faccessat(posix.AT_FDCWD, a, mode, posix.AT_EACCESS) == nil
-	case "-h", "-L":
-		st, err := p.Lstat(a)
-		return err == nil && st.Mode&posix.S_IFMT == posix.S_IFLNK
 	}
-	st, err := p.Stat(a)
+	return FileTest(p, op, a)
+}
+
+// FileTest answers test(1)'s file operators (-e -f -d -b -c -p -S -h -L
+// -s -g -u -k -O -G) for path: false when the file cannot be stat'ed
+// (lstat'ed for -h and -L) or op is not one of them. The shell's test
+// builtin shares it.
+func FileTest(p *cages.Proc, op, path string) bool {
+	var st posix.Stat
+	var err error
+	if op == "-h" || op == "-L" {
+		st, err = p.Lstat(path)
+	} else {
+		st, err = p.Stat(path)
+	}
 	if err != nil {
 		return false
 	}
@@ -265,6 +276,8 @@ func (t *tester) unary(op, a string) bool {
 		return ft == posix.S_IFIFO
 	case "-S":
 		return ft == posix.S_IFSOCK
+	case "-h", "-L":
+		return ft == posix.S_IFLNK
 	case "-s":
 		return st.Size > 0
 	case "-g":

@@ -11,8 +11,9 @@
 // parameters) lives in one Go struct per shell; a forked child gets a deep
 // copy, so nothing it changes leaks into its parent.
 //
-// The package imports only cages, posix, mvdan.cc/sh/v3/syntax and the
-// standard library; never os: every effect goes through the cage.
+// The package imports only cages, posix, programs (the file tests that
+// test/[ shares with /bin/test), mvdan.cc/sh/v3/syntax and the standard
+// library; never os: every effect goes through the cage.
 package sh
 
 import (

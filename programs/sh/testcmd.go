@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/gocage/gocage/posix"
+	"github.com/gocage/gocage/programs"
 )
 
 // testError is a test/[ usage error, reported with status 2.
@@ -211,48 +212,7 @@ func (t *tester) unary(op, a string) bool {
 		mode := map[string]int{"-r": posix.R_OK, "-w": posix.W_OK, "-x": posix.X_OK}[op]
 		return a != "" && s.p.Access(a, mode) == nil
 	}
-	var st posix.Stat
-	var err error
-	if op == "-h" || op == "-L" {
-		st, err = s.p.Lstat(a)
-	} else {
-		st, err = s.p.Stat(a)
-	}
-	if err != nil {
-		return false
-	}
-	ft := st.Mode & posix.S_IFMT
-	switch op {
-	case "-e":
-		return true
-	case "-f":
-		return ft == posix.S_IFREG
-	case "-d":
-		return ft == posix.S_IFDIR
-	case "-b":
-		return ft == posix.S_IFBLK
-	case "-c":
-		return ft == posix.S_IFCHR
-	case "-p":
-		return ft == posix.S_IFIFO
-	case "-S":
-		return ft == posix.S_IFSOCK
-	case "-h", "-L":
-		return ft == posix.S_IFLNK
-	case "-s":
-		return st.Size > 0
-	case "-g":
-		return st.Mode&0o2000 != 0
-	case "-u":
-		return st.Mode&0o4000 != 0
-	case "-k":
-		return st.Mode&0o1000 != 0
-	case "-G":
-		return int(st.Gid) == s.p.Getegid()
-	case "-O":
-		return int(st.Uid) == s.p.Geteuid()
-	}
-	return false
+	return programs.FileTest(s.p, op, a)
 }
 
 func (t *tester) binary(a, op, b string) bool {
