@@ -440,24 +440,29 @@ func sysUnlinkat(call *threei.Call) (int64, posix.Errno) {
 // renameFlags are the flags renameat2(2) knows.
 const renameFlags = 1 | 2 | 4 // RENAME_NOREPLACE, RENAME_EXCHANGE, RENAME_WHITEOUT
 
+// pathPair decodes the two (dirfd, path) pairs of rename and link: the
+// paths at arguments oldArg and newArg, resolved against oldDirfd (with
+// oldFlags, for AT_EMPTY_PATH) and newDirfd.
+func (c *Cage) pathPair(call *threei.Call, oldDirfd, oldArg, newDirfd, newArg, oldFlags int) (oldAt vfs.Loc, oldp string, newAt vfs.Loc, newp string, err posix.Errno) {
+	if oldp, err = pathArg(&call.Args[oldArg]); err != 0 {
+		return
+	}
+	if newp, err = pathArg(&call.Args[newArg]); err != 0 {
+		return
+	}
+	if oldAt, err = c.atLoc(oldDirfd, oldp, oldFlags); err != 0 {
+		return
+	}
+	newAt, err = c.atLoc(newDirfd, newp, 0)
+	return
+}
+
 // rename is the heart of rename, renameat and renameat2.
 func (c *Cage) rename(call *threei.Call, oldDirfd int, oldArg int, newDirfd int, newArg int, flags int) (int64, posix.Errno) {
 	if flags&^renameFlags != 0 {
 		return -1, posix.EINVAL
 	}
-	oldp, err := pathArg(&call.Args[oldArg])
-	if err != 0 {
-		return -1, err
-	}
-	newp, err := pathArg(&call.Args[newArg])
-	if err != 0 {
-		return -1, err
-	}
-	oldAt, err := c.atLoc(oldDirfd, oldp, 0)
-	if err != 0 {
-		return -1, err
-	}
-	newAt, err := c.atLoc(newDirfd, newp, 0)
+	oldAt, oldp, newAt, newp, err := c.pathPair(call, oldDirfd, oldArg, newDirfd, newArg, 0)
 	if err != 0 {
 		return -1, err
 	}
@@ -484,19 +489,7 @@ func (c *Cage) link(call *threei.Call, oldDirfd, oldArg, newDirfd, newArg, flags
 	if flags&^(posix.AT_SYMLINK_FOLLOW|posix.AT_EMPTY_PATH) != 0 {
 		return -1, posix.EINVAL
 	}
-	oldp, err := pathArg(&call.Args[oldArg])
-	if err != 0 {
-		return -1, err
-	}
-	newp, err := pathArg(&call.Args[newArg])
-	if err != 0 {
-		return -1, err
-	}
-	oldAt, err := c.atLoc(oldDirfd, oldp, flags)
-	if err != 0 {
-		return -1, err
-	}
-	newAt, err := c.atLoc(newDirfd, newp, 0)
+	oldAt, oldp, newAt, newp, err := c.pathPair(call, oldDirfd, oldArg, newDirfd, newArg, flags)
 	if err != 0 {
 		return -1, err
 	}
