@@ -99,6 +99,20 @@ type Cage struct {
 	// Used only by the cage's own calls.
 	ctx vfs.Ctx
 
+	// grate is the cage's grate handle, once it has asked for one.
+	grate atomic.Pointer[Grate]
+	// lastGrate is the last grate found allowed to touch the cage's
+	// memory (a cache of Kernel.mayServe).
+	lastGrate atomic.Pointer[Cage]
+	// allowed are the cages the host let this cage serve as a grate.
+	// Protected by k.tree.
+	allowed map[*Cage]struct{}
+	// inGrate counts the grate handlers running on the cage's goroutine,
+	// with grateDetached set once a kill has finished its exit.
+	inGrate atomic.Int32
+	// exited is set by the first exit.
+	exited atomic.Bool
+
 	// done is closed when the cage has exited (zombie or reaped).
 	done chan struct{}
 }
@@ -278,5 +292,8 @@ func (c *Cage) interrupt() {
 		cond.L.Lock()
 		cond.Broadcast()
 		cond.L.Unlock()
+	}
+	if c.pending.Load()&(1<<(posix.SIGKILL-1)) != 0 && c.inGrate.Load() != 0 {
+		c.detachIfInGrate()
 	}
 }

@@ -91,6 +91,7 @@ func (p *Proc) begin(num int) *threei.Call {
 	p.depth++
 	call.Num = num
 	call.Caller = p.c
+	call.Args = [threei.MaxArgs]threei.Arg{} // a reused record must not show the last call's arguments
 	return call
 }
 

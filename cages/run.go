@@ -103,6 +103,9 @@ func (c *Cage) writeStderr(s string) {
 // zombie (or is reaped at once if its parent ignores SIGCHLD or is init),
 // and the parent gets SIGCHLD and is woken from wait.
 func (c *Cage) exit() {
+	if c.exited.Swap(true) {
+		return // finished already, by a kill that found it inside a grate
+	}
 	k := c.k
 	c.setAlarm(0)
 	c.fds.CloseAll()
@@ -110,6 +113,7 @@ func (c *Cage) exit() {
 	c.sigMu.Lock()
 	st := c.exitWS
 	c.sigMu.Unlock()
+	c.notifyExit(st) // before the parent can see the zombie
 
 	k.tree.Lock()
 	c.status = st
@@ -144,6 +148,9 @@ func (c *Cage) exit() {
 	if wake {
 		parent.interrupt()
 	}
+	if g := c.grate.Load(); g != nil {
+		g.die()
+	}
 	close(c.done)
 }
 
@@ -164,6 +171,13 @@ func (k *Kernel) fork(parent *Cage) (*Cage, posix.Errno) {
 	child.table.Store(parent.table.Load())
 
 	k.tree.Lock()
+	if parent.pending.Load()&(1<<(posix.SIGKILL-1)) != 0 || parent.state != stateRunning {
+		// Being killed: no child, as copy_process refuses one when a
+		// fatal signal is pending.
+		k.tree.Unlock()
+		child.fds.CloseAll()
+		return nil, posix.EINTR
+	}
 	pid, err := k.allocPidLocked()
 	if err != 0 {
 		k.tree.Unlock()

@@ -162,6 +162,7 @@ func sysFork(call *threei.Call) (int64, posix.Errno) {
 		return -1, err
 	}
 	prog, p := cont(child)
+	c.notifyFork(child)
 	c.k.run(child, prog, p)
 	return int64(child.pid), 0
 }
@@ -196,6 +197,7 @@ func sysExecve(call *threei.Call) (int64, posix.Errno) {
 	c.args, c.env = argv, envv
 	c.next = &execRequest{prog: prog, proc: newProc(c, argv, envv)}
 	c.mu.Unlock()
+	c.notifyExec(name, argv)
 	return 0, 0
 }
 

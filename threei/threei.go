@@ -2,12 +2,16 @@
 // inter-cage interposition interface): every system call from every cage is
 // a Call that the dispatcher routes through the calling cage's Table to a
 // Handler. The kernel installs itself as the default handler for every call
-// it implements; grates (a later layer) replace entries to interpose.
+// it implements; a grate — a cage that serves the calls of others — takes
+// over entries of the tables of the cages it started, and forwards what it
+// does not answer to its own table, so grates stack.
 //
-// This package holds the mechanism and the vocabulary that describes a call
-// (Syscall, ArgSpec, Kind, Support). It does not hold the kernel's handlers,
-// and it knows nothing about cages beyond the Caller interface. It may
-// import posix only.
+// This package holds the mechanism: tables and dispatch, the Grate handle
+// with its forwarding and its bounded copies of the caller's memory, the
+// encasement layer that copies arguments as a grate declares, and the
+// vocabulary that describes a call (Syscall, ArgSpec, Kind, Support). It
+// does not hold the kernel's handlers, and it knows nothing about cages
+// beyond the Caller and Host interfaces. It may import posix only.
 package threei
 
 import (
@@ -60,12 +64,17 @@ type Call struct {
 // handler may forward the call, changed or not, to another handler.
 type Handler func(c *Call) (int64, posix.Errno)
 
-// Table is a cage's call table: one handler per system-call number. A Table
-// is immutable once published; changing an entry makes a copy (With), so a
-// cage's table is read without locks and a child's copy at fork is a
-// pointer copy. A missing entry answers ENOSYS.
+// Table is a cage's call table: one handler per system-call number, each
+// either the kernel's or a grate's. A Table is immutable once published;
+// changing an entry makes a copy (With, Interposed, Restored), so a cage's
+// table is read without locks and a child's copy at fork is a pointer
+// copy. A missing entry answers ENOSYS.
 type Table struct {
 	h [posix.SyscallMax]Handler
+	// g names the grate that registered each entry; nil for the kernel's.
+	g [posix.SyscallMax]*Grate
+	// grates are the distinct grates of g, in registration order.
+	grates []*Grate
 }
 
 // NewTable returns a table with the given handlers, indexed by number.
@@ -88,13 +97,77 @@ func (t *Table) Handler(num int) Handler {
 }
 
 // With returns a copy of t in which num is served by h (nil removes the
-// entry). t itself is unchanged.
+// entry) and belongs to no grate. t itself is unchanged.
 func (t *Table) With(num int, h Handler) *Table {
 	c := *t
 	if uint(num) < uint(len(c.h)) {
-		c.h[num] = h
+		c.h[num], c.g[num] = h, nil
 	}
+	c.regrates()
 	return &c
+}
+
+// Owner returns the grate whose handler serves num, or nil when the entry
+// is not a grate's (the kernel's, or none).
+func (t *Table) Owner(num int) *Grate {
+	if uint(num) >= uint(len(t.g)) {
+		return nil
+	}
+	return t.g[num]
+}
+
+// Grates returns the distinct grates that serve entries of t. The caller
+// must not modify the slice.
+func (t *Table) Grates() []*Grate { return t.grates }
+
+// Interposed returns a copy of t in which num (or every number, for
+// AllCalls) is served by h on behalf of grate g.
+func (t *Table) Interposed(num int, h Handler, g *Grate) *Table {
+	c := *t
+	if num == AllCalls {
+		for i := range c.h {
+			c.h[i], c.g[i] = h, g
+		}
+	} else if uint(num) < uint(len(c.h)) {
+		c.h[num], c.g[num] = h, g
+	}
+	c.regrates()
+	return &c
+}
+
+// Restored returns a copy of t in which the entries that grate g serves
+// (num's, or all of them for AllCalls) are replaced by below's entries
+// for the same numbers.
+func (t *Table) Restored(num int, g *Grate, below *Table) *Table {
+	c := *t
+	for i := range c.h {
+		if (num == AllCalls || num == i) && c.g[i] == g {
+			c.h[i], c.g[i] = below.h[i], below.g[i]
+		}
+	}
+	c.regrates()
+	return &c
+}
+
+// regrates recomputes the list of distinct grates.
+func (t *Table) regrates() {
+	var out []*Grate
+	for _, g := range t.g {
+		if g == nil {
+			continue
+		}
+		seen := false
+		for _, o := range out {
+			if o == g {
+				seen = true
+				break
+			}
+		}
+		if !seen {
+			out = append(out, g)
+		}
+	}
+	t.grates = out
 }
 
 // Dispatch routes c through t: the handler registered for c.Num answers it;
