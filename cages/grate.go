@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"sync/atomic"
 
 	"github.com/gocage/gocage/posix"
 	"github.com/gocage/gocage/threei"
+	"github.com/gocage/gocage/vfs"
 )
 
 // Grate is the kernel's side of a grate: a cage that serves system calls
@@ -433,3 +435,24 @@ var syscallByNum = func() []*threei.Syscall {
 	}
 	return out
 }()
+
+// Realpath returns the absolute path, every symlink resolved (a final one
+// only if follow), that path names for the cage, relative to dirfd
+// (AT_FDCWD: its working directory). The final component need not exist.
+// It is how a grate names what a call touches.
+func (c *Cage) Realpath(dirfd int, path string, follow bool) (string, posix.Errno) {
+	at, err := c.atLoc(dirfd, path, 0)
+	if err != 0 {
+		return "", err
+	}
+	if path == "" {
+		return "", posix.ENOENT
+	}
+	return c.k.fs.Realpath(c.fillCtx(new(vfs.Ctx)), at, path, follow)
+}
+
+// FdPath returns the path of the file open at fd, as readlink of
+// /proc/self/fd/N shows it ("pipe:[N]" for a pipe), or an errno.
+func (c *Cage) FdPath(fd int) (string, posix.Errno) {
+	return c.k.fs.Readlink(c.fillCtx(new(vfs.Ctx)), vfs.Loc{}, "/proc/self/fd/"+strconv.Itoa(fd))
+}

@@ -21,8 +21,10 @@ const pathMax = 4096
 // (its program makes one at a time, a handler's only after the interrupted
 // call returned), and the filesystem keeps nothing of a context after the
 // call.
-func (c *Cage) vctx() *vfs.Ctx {
-	ctx := &c.ctx
+func (c *Cage) vctx() *vfs.Ctx { return c.fillCtx(&c.ctx) }
+
+// fillCtx fills ctx as the cage's calls see the filesystem, and returns it.
+func (c *Cage) fillCtx(ctx *vfs.Ctx) *vfs.Ctx {
 	c.mu.Lock()
 	*ctx = vfs.Ctx{
 		Cred:  vfs.Cred{UID: c.k.cfg.UID, GID: c.k.cfg.GID},

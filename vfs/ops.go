@@ -841,3 +841,55 @@ func (fs *FS) Chdir(ctx *Ctx, at Loc, path string) (Loc, posix.Errno) {
 	}
 	return loc, 0
 }
+
+// Realpath returns the absolute path that path names, relative to at,
+// with every symlink resolved as the caller's resolution would (a final
+// symlink only if follow), "." and ".." gone: the name under which a
+// grate checks what a call touches. The final component need not exist
+// (so the target of a creating call has a name); every directory before
+// it must.
+func (fs *FS) Realpath(ctx *Ctx, at Loc, p string, follow bool) (string, posix.Errno) {
+	w := fs.walker(ctx)
+	for hops := 0; ; hops++ {
+		dir, name, _, err := w.walkParent(at, p)
+		if err != 0 {
+			return "", err
+		}
+		switch name {
+		case "", ".":
+			return fs.Getcwd(dir)
+		case "..":
+			return fs.Getcwd(w.parent(dir))
+		}
+		base, err := fs.Getcwd(dir)
+		if err != 0 {
+			return "", err
+		}
+		full := base + "/" + name
+		if base == "/" {
+			full = "/" + name
+		}
+		if !follow {
+			return full, 0
+		}
+		loc, err := w.child(dir, name)
+		if err != 0 {
+			return full, 0 // not there (yet): its name is its path
+		}
+		st, err := loc.n.stat()
+		if err != 0 || !isLink(st.Mode) {
+			return full, 0
+		}
+		if hops >= maxLinks {
+			return "", posix.ELOOP
+		}
+		target, err := loc.n.readlink(ctx)
+		if err != 0 {
+			return "", err
+		}
+		if target == "" {
+			return "", posix.ENOENT
+		}
+		at, p = dir, target
+	}
+}
