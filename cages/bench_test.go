@@ -27,6 +27,7 @@ import (
 
 	"github.com/gocage/gocage/cages"
 	"github.com/gocage/gocage/posix"
+	"github.com/gocage/gocage/threei"
 )
 
 // benchWriteSizes are the write sizes of BenchmarkPipeThroughput.
@@ -512,4 +513,60 @@ func cageChain(b *testing.B, n int) {
 		return 0
 	})
 	b.ReportMetric(perCage, "B/cage")
+}
+
+// BenchmarkGetpidInterposed measures getpid through pass-through grates:
+// one grate serving the cage, and four stacked (each grate started by the
+// one below it, each forwarding every call). Compare with
+// BenchmarkGetpid/gocage of the same run. Targets: one grate ≤ 60 ns
+// extra with 0 allocations, four ≤ 250 ns extra.
+func BenchmarkGetpidInterposed(b *testing.B) {
+	for _, n := range []int{1, 4} {
+		b.Run(fmt.Sprintf("grates=%d", n), func(b *testing.B) { cageGetpidUnder(b, n) })
+	}
+}
+
+// passThrough forwards every call.
+func passThrough(g *threei.Grate, c *threei.Call) (int64, posix.Errno) { return g.Forward(c) }
+
+func cageGetpidUnder(b *testing.B, grates int) {
+	b.ReportAllocs()
+	var failure error
+	var stack func(p *cages.Proc, left int) int
+	stack = func(p *cages.Proc, left int) int {
+		g := p.Grate()
+		pid, err := p.Fork(func(c *cages.Proc) int {
+			if err := g.Register(c.Getpid(), threei.AllCalls, passThrough); err != nil {
+				failure = err
+				return 1
+			}
+			if left > 1 {
+				return stack(c, left-1)
+			}
+			want := c.Cage().Pid()
+			bad := 0
+			for b.Loop() {
+				if c.Getpid() != want {
+					bad++
+				}
+			}
+			if bad != 0 {
+				failure = fmt.Errorf("getpid wrong %d times", bad)
+				return 1
+			}
+			return 0
+		})
+		if err != nil {
+			failure = err
+			return 1
+		}
+		if err := benchWait(p, pid); err != nil {
+			if failure == nil {
+				failure = err
+			}
+			return 1
+		}
+		return 0
+	}
+	benchRun(b, cages.Config{}, &failure, func(p *cages.Proc) int { return stack(p, grates) })
 }

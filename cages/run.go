@@ -49,8 +49,11 @@ func (k *Kernel) runProgram(c *Cage, prog Program, p *Proc) {
 		c.exit()
 	}()
 	st := prog(p)
-	returned = true
 	c.takeExec() // an execve whose caller ignored its success
+	// Returning from the program is exit_group(st), as returning from a C
+	// program's main is: a call that grates see.
+	p.call1(posix.SYS_EXIT_GROUP, val(st))
+	returned = true
 	c.setExit(posix.Exited(st))
 	c.exit()
 }

@@ -74,7 +74,7 @@ func Program(layers []Layer, path string, argv, env []string) cages.Program {
 			for _, sig := range signalsIgnored {
 				c.Signal(sig, nil)
 			}
-			if err := g.Register(c.Getpid(), threei.AllCalls, h); err != nil {
+			if err := g.Register(c.Cage().Pid(), threei.AllCalls, h); err != nil {
 				p.Write(2, []byte("gocage: grate: "+err.Error()+"\n"))
 				return 126
 			}
@@ -108,7 +108,7 @@ func Program(layers []Layer, path string, argv, env []string) cages.Program {
 			sig := st.Signal()
 			p.Signal(sig, nil)
 			p.Sigprocmask(posix.SIG_SETMASK, new(posix.Sigset))
-			p.Kill(p.Getpid(), sig)
+			p.Kill(p.Cage().Pid(), sig)
 			return 128 + sig // a signal whose default action does not kill
 		}
 		return st.ExitStatus()

@@ -146,3 +146,9 @@ const (
 	FIOCLEX    = 0x5451 // Set FD_CLOEXEC
 	FIOASYNC   = 0x5452 // Set or clear O_ASYNC
 )
+
+// Special tv_nsec values of utimensat(2).
+const (
+	UTIME_NOW  = 1<<30 - 1 // Set the time to the current time
+	UTIME_OMIT = 1<<30 - 2 // Leave the time unchanged
+)

@@ -5,7 +5,7 @@
 //
 // It runs
 //
-//	go test -run '^$' -bench . -benchmem -count N ./cages ./pipes ./programs/sh
+//	go test -run '^$' -bench . -benchmem -count N ./cages ./pipes ./programs/sh ./grates
 //
 // from the module root, writes the output to bench.txt there (or -out),
 // and then prints, for every target row (BenchmarkGetpid/gocage against
@@ -23,7 +23,7 @@
 // Usage:
 //
 //	go run ./internal/benchreport [-count 6] [-bench regexp] [-benchtime d]
-//	    [-out bench.txt] [-pkgs "./cages ./pipes ./programs/sh"] [-benchstat=true]
+//	    [-out bench.txt] [-pkgs "./cages ./pipes ./programs/sh ./grates"] [-benchstat=true]
 //	    [-strict] [-in file]
 //
 // With -in it does not run anything: it reports on a file a previous run
@@ -53,6 +53,9 @@ import (
 // rows name.
 const cagesPkg = "github.com/gocage/gocage/cages"
 
+// gratesPkg is the grates' package, home of the tracing benchmarks.
+const gratesPkg = "github.com/gocage/gocage/grates"
+
 // shPkg is the shell's package, home of the pipeline benchmarks.
 const shPkg = "github.com/gocage/gocage/programs/sh"
 
@@ -64,7 +67,7 @@ func main() {
 	bench := flag.String("bench", ".", "run the benchmarks matching `regexp` (go test -bench)")
 	benchtime := flag.String("benchtime", "", "go test -benchtime `d` (default: go test's)")
 	out := flag.String("out", "", "save the raw output to `file` (default: bench.txt in the module root)")
-	pkgs := flag.String("pkgs", "./cages ./pipes ./programs/sh", "the `packages` to benchmark")
+	pkgs := flag.String("pkgs", "./cages ./pipes ./programs/sh ./grates", "the `packages` to benchmark")
 	timeout := flag.String("timeout", "60m", "go test -timeout `d`")
 	doBenchstat := flag.Bool("benchstat", true, "also print benchstat's summary ("+benchstatCmd+")")
 	strict := flag.Bool("strict", false, "exit with status 1 if a target is missed")
@@ -331,6 +334,12 @@ const (
 	// maxGrowth is met when the gocage figure at the largest size is at
 	// most bound times the figure at the smallest (see target.sizes).
 	maxGrowth
+	// maxExtra is met when the gocage figure exceeds the reference by at
+	// most bound (an overhead in the reference's unit).
+	maxExtra
+	// maxSlowdown is met when the gocage figure is at most bound times
+	// the reference (a cost relative to gocage without the feature).
+	maxSlowdown
 )
 
 // A target is one row of the targets table.
@@ -417,6 +426,44 @@ var targets = []target{
 		label:  "write 64 B to a pipe, whole path: time",
 		gocage: measure{"BenchmarkWrite64/gocage", "ns/op"},
 		ref:    measure{"BenchmarkWrite64/host", "ns/op"}, refLabel: "host write",
+		ratio: faster,
+	},
+
+	// 3i interposition (issue 5): overheads against gocage without grates,
+	// and the host's strace on the same writes.
+	{
+		label:  "getpid through one pass-through grate",
+		gocage: measure{"BenchmarkGetpidInterposed/grates=1", "ns/op"},
+		ref:    measure{"BenchmarkGetpid/gocage", "ns/op"}, refLabel: "getpid, no grate",
+		kind: maxExtra, bound: 60, text: "≤ 60 ns extra",
+	},
+	{
+		label:  "getpid through one pass-through grate: allocations",
+		gocage: measure{"BenchmarkGetpidInterposed/grates=1", "allocs/op"},
+		kind:   maxValue, bound: 0, text: "0",
+	},
+	{
+		label:  "getpid through four stacked pass-through grates",
+		gocage: measure{"BenchmarkGetpidInterposed/grates=4", "ns/op"},
+		ref:    measure{"BenchmarkGetpid/gocage", "ns/op"}, refLabel: "getpid, no grate",
+		kind: maxExtra, bound: 250, text: "≤ 250 ns extra",
+	},
+	{
+		label:  "1-byte pipe writes, traced to a discarding sink",
+		gocage: measure{gratesPkg + " BenchmarkTracedWrite/traced", "ns/op"},
+		ref:    measure{gratesPkg + " BenchmarkTracedWrite/untraced", "ns/op"}, refLabel: "untraced",
+		kind: maxSlowdown, bound: 5, text: "≤ 5× untraced",
+	},
+	{
+		label:  "1-byte pipe writes, host process under strace -f",
+		gocage: measure{gratesPkg + " BenchmarkTracedWrite/host-strace", "ns/op"},
+		ref:    measure{gratesPkg + " BenchmarkTracedWrite/host", "ns/op"}, refLabel: "host, not traced",
+		kind: inform, ratio: func(g, r float64) float64 { return g / r },
+	},
+	{
+		label:  "1-byte pipe writes traced: gocage's tracer against strace",
+		gocage: measure{gratesPkg + " BenchmarkTracedWrite/traced", "ns/op"},
+		ref:    measure{gratesPkg + " BenchmarkTracedWrite/host-strace", "ns/op"}, refLabel: "host under strace -f",
 		ratio: faster,
 	},
 	{
@@ -622,6 +669,24 @@ func printTargets(w io.Writer, r *results) int {
 				row[6] = "yes"
 			default:
 				row[6] = fmt.Sprintf("**no** (%.0f %% of the target)", 100*ratio/t.bound)
+			}
+		case maxExtra:
+			switch {
+			case !gok || !refOK:
+				row[6] = "**no** (not measured)"
+			case g-ref <= t.bound:
+				row[6] = fmt.Sprintf("yes (+%s)", format(g-ref, t.gocage.unit))
+			default:
+				row[6] = fmt.Sprintf("**no** (+%s)", format(g-ref, t.gocage.unit))
+			}
+		case maxSlowdown:
+			switch {
+			case !gok || !refOK || ref == 0:
+				row[6] = "**no** (not measured)"
+			case g/ref <= t.bound:
+				row[6] = fmt.Sprintf("yes (%.2f×)", g/ref)
+			default:
+				row[6] = fmt.Sprintf("**no** (%.2f×)", g/ref)
 			}
 		case maxValue:
 			switch {
