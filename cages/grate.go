@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"sync/atomic"
 
@@ -299,11 +300,8 @@ func (g *Grate) die() {
 	}
 	var victims []*Cage
 	g.c.k.cages.Range(func(_ int, c *Cage) bool {
-		for _, o := range c.table.Load().Grates() {
-			if o == g.Grate {
-				victims = append(victims, c)
-				break
-			}
+		if slices.Contains(c.table.Load().Grates(), g.Grate) {
+			victims = append(victims, c)
 		}
 		return true
 	})
@@ -354,18 +352,7 @@ func (c *Cage) servingGrates() []*Grate {
 	var walk func(t *threei.Table)
 	walk = func(t *threei.Table) {
 		for _, tg := range t.Grates() {
-			g, ok := tg.Host().(*Grate)
-			if !ok {
-				continue
-			}
-			seen := false
-			for _, o := range out {
-				if o == g {
-					seen = true
-					break
-				}
-			}
-			if !seen {
+			if g, ok := tg.Host().(*Grate); ok && !slices.Contains(out, g) {
 				out = append(out, g)
 				walk(g.c.table.Load())
 			}

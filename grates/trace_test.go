@@ -227,3 +227,13 @@ func mustFilter(t *testing.T, spec string) *grates.Filter {
 	require.NoError(t, err)
 	return f
 }
+
+func TestTracer_ShellTestBracket_ListsNothing(t *testing.T) {
+	// dash reads no directory for a lone "[" (no "]" closes it).
+	k := shKernel(t)
+	var trace syncBuffer
+	tr := grates.NewTracer(grates.TraceOptions{Output: &trace, Filter: mustFilter(t, "getdents64")})
+	_, _, st := runLayers(t, k, []grates.Layer{tr}, "/bin/sh", "-c", "[ 1 -lt 2 ] && echo [x")
+	require.Equal(t, posix.Exited(0), st)
+	require.NotContains(t, trace.String(), "getdents64(")
+}

@@ -15,6 +15,8 @@
 package threei
 
 import (
+	"slices"
+
 	"github.com/gocage/gocage/posix"
 )
 
@@ -153,17 +155,7 @@ func (t *Table) Restored(num int, g *Grate, below *Table) *Table {
 func (t *Table) regrates() {
 	var out []*Grate
 	for _, g := range t.g {
-		if g == nil {
-			continue
-		}
-		seen := false
-		for _, o := range out {
-			if o == g {
-				seen = true
-				break
-			}
-		}
-		if !seen {
+		if g != nil && !slices.Contains(out, g) {
 			out = append(out, g)
 		}
 	}

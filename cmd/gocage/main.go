@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/gocage/gocage/cages"
+	"github.com/gocage/gocage/grates"
 	"github.com/gocage/gocage/posix"
 	"github.com/gocage/gocage/programs"
 	"github.com/gocage/gocage/programs/sh"
@@ -84,7 +85,41 @@ type runConfig struct {
 	timeout  time.Duration
 	maxCages int
 	maxFds   int
+
+	trace        traceFlag
+	traceFilter  string
+	traceSummary bool
+	grant        multiFlag
+	grantsFile   string
+	recordGrants string
 }
+
+// traceFlag is --trace (to stderr) or --trace=FILE.
+type traceFlag struct {
+	on   bool
+	file string
+}
+
+func (t *traceFlag) String() string {
+	if t == nil || !t.on {
+		return ""
+	}
+	return t.file
+}
+
+func (t *traceFlag) Set(v string) error {
+	t.on = true
+	if v != "true" {
+		t.file = v
+	}
+	if v == "false" {
+		t.on, t.file = false, ""
+	}
+	return nil
+}
+
+// IsBoolFlag lets --trace stand alone.
+func (t *traceFlag) IsBoolFlag() bool { return true }
 
 const runUsage = `Usage: gocage run [flags] [--] PROGRAM [ARG...]
 
@@ -97,6 +132,13 @@ up on the cage's PATH (/bin:/usr/bin unless --env PATH=... says otherwise).
 Ctrl-C sends SIGINT to the program's process group; a second Ctrl-C kills
 every cage.
 
+--trace, --grant/--grants and --record-grants put grates (cages that serve
+the program's system calls) between the program and the kernel: a tracer
+printing strace's format, a namespace in which only granted paths exist
+(others are ENOENT, granted ones without the right EACCES), and a recorder
+that writes the grants file a run needs. Rights: r read, w write, c create,
+x exec; --grant PATH is PATH:ro (r), PATH:rw is rwc, PATH:x is rx.
+
 Flags:
 `
 
@@ -107,6 +149,12 @@ Examples:
   gocage run --root ./rootfs -- /bin/sh
   gocage run --clear-env --env GREETING=hi -- sh -c 'echo $GREETING'
   gocage run --timeout 2s -- sh -c 'while :; do :; done'   # exits 124
+  gocage run --trace -- sh -c 'cat /etc/hostname'
+  gocage run --trace=trace.txt --trace-filter file,process -- sh -c 'ls /tmp'
+  gocage run --trace-summary -- sh -c 'seq 1 1000 | wc -l'
+  gocage run --grant /bin:x --grant /etc/hostname -- sh -c 'cat /etc/hostname /etc/passwd'
+  gocage run --record-grants deps.txt -- sh -c 'cat /etc/hostname'
+  gocage run --grants deps.txt -- sh -c 'cat /etc/hostname'
 `
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -120,6 +168,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.DurationVar(&cfg.timeout, "timeout", 0, "kill every cage after DURATION and exit 124 (example: --timeout 30s)")
 	fs.IntVar(&cfg.maxCages, "max-cages", 0, "most cages alive at once; fork beyond it fails with EAGAIN (example: --max-cages 100)")
 	fs.IntVar(&cfg.maxFds, "max-fds", 0, "RLIMIT_NOFILE of the first cage (example: --max-fds 64)")
+	fs.Var(&cfg.trace, "trace", "print the program's system calls as strace does, to stderr or with\n--trace=FILE to the host file FILE")
+	fs.StringVar(&cfg.traceFilter, "trace-filter", "", "trace only these calls and classes (file, process, desc, signal),\nas strace -e trace= (example: --trace-filter openat,read,%process)")
+	fs.BoolVar(&cfg.traceSummary, "trace-summary", false, "print strace -c's table of calls, errors and time at the end (alone:\nonly the table)")
+	fs.Var(&cfg.grant, "grant", "let the program see only granted paths: PATH (read), PATH:ro, PATH:rw\n(read, write, create) or PATH:x (read, exec); repeatable (example:\n--grant /bin:x --grant /tmp:rw)")
+	fs.StringVar(&cfg.grantsFile, "grants", "", "read grants from the host file FILE, one \"RIGHTS PATH\" per line (rights\nfrom rwcx), as --record-grants writes it")
+	fs.StringVar(&cfg.recordGrants, "record-grants", "", "record every path the run uses and write to the host file FILE the\ngrants that let the same run pass under --grants")
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
@@ -154,15 +208,27 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gocage run: %s: %v\n", argv[0], err)
 		return 127
 	}
+	layers, finish, err := buildLayers(&cfg, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "gocage run: %v\n", err)
+		return 2
+	}
+	defer finish()
+	spec := cages.Spec{Path: prog, Args: argv}
+	if len(layers) > 0 {
+		spec = cages.Spec{Path: "/gocage-grate", Args: []string{"gocage-grate"},
+			Program: grates.Program(layers, prog, argv, env)}
+	}
 	proc, err := k.Start(cages.Spec{
-		Path:   prog,
-		Args:   argv,
-		Env:    env,
-		Dir:    cfg.cwd,
-		Stdin:  stdin,
-		Stdout: stdout,
-		Stderr: stderr,
-		Limits: cages.Limits{NoFile: cfg.maxFds},
+		Path:    spec.Path,
+		Args:    spec.Args,
+		Program: spec.Program,
+		Env:     env,
+		Dir:     cfg.cwd,
+		Stdin:   stdin,
+		Stdout:  stdout,
+		Stderr:  stderr,
+		Limits:  cages.Limits{NoFile: cfg.maxFds},
 		// A shell started on a terminal is interactive, as on Linux.
 		Terminal: isTerminal(stdin) && isTerminal(stderr),
 	})
@@ -175,6 +241,79 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 127
 	}
 	return wait(k, proc, cfg.timeout, stderr)
+}
+
+// buildLayers returns the grates the flags ask for, lowest first, and a
+// function that releases what they hold (the trace file).
+func buildLayers(cfg *runConfig, stderr io.Writer) ([]grates.Layer, func(), error) {
+	var layers []grates.Layer
+	finish := func() {}
+	if len(cfg.grant) > 0 || cfg.grantsFile != "" {
+		var gs []grates.Grant
+		for _, v := range cfg.grant {
+			g, err := grates.ParseGrant(v)
+			if err != nil {
+				return nil, finish, fmt.Errorf("--grant: %v", err)
+			}
+			gs = append(gs, g)
+		}
+		if cfg.grantsFile != "" {
+			f, err := os.Open(cfg.grantsFile)
+			if err != nil {
+				return nil, finish, fmt.Errorf("--grants: %v", err)
+			}
+			more, err := grates.ParseGrants(f)
+			f.Close()
+			if err != nil {
+				return nil, finish, fmt.Errorf("--grants %s: %v", cfg.grantsFile, err)
+			}
+			gs = append(gs, more...)
+		}
+		layers = append(layers, grates.NewGrants(gs))
+	}
+	if cfg.recordGrants != "" {
+		layers = append(layers, &recordFile{Recorder: grates.NewRecorder(), path: cfg.recordGrants})
+	}
+	if cfg.trace.on || cfg.traceSummary || cfg.traceFilter != "" {
+		opt := grates.TraceOptions{Output: stderr, Calls: cfg.trace.on || !cfg.traceSummary, Summary: cfg.traceSummary}
+		if cfg.traceFilter != "" {
+			f, err := grates.ParseFilter(cfg.traceFilter)
+			if err != nil {
+				return nil, finish, fmt.Errorf("--trace-filter: %v", err)
+			}
+			opt.Filter = f
+		}
+		if cfg.trace.file != "" {
+			f, err := os.Create(cfg.trace.file)
+			if err != nil {
+				return nil, finish, fmt.Errorf("--trace: %v", err)
+			}
+			finish = func() { f.Close() }
+			opt.Output, opt.File = f, true
+		}
+		layers = append(layers, grates.NewTracer(opt))
+	}
+	return layers, finish, nil
+}
+
+// recordFile is the recorder of --record-grants: it writes its grants to
+// the host file path when the run ends.
+type recordFile struct {
+	*grates.Recorder
+	path string
+}
+
+// Finish writes the grants file.
+func (r *recordFile) Finish() error {
+	f, err := os.Create(r.path)
+	if err != nil {
+		return fmt.Errorf("--record-grants: %v", err)
+	}
+	if err := grates.WriteGrants(f, r.Grants()); err != nil {
+		f.Close()
+		return fmt.Errorf("--record-grants: %v", err)
+	}
+	return f.Close()
 }
 
 // isTerminal reports whether v is a terminal of the host's.

@@ -154,14 +154,27 @@ func classMatch(name string, c byte) bool {
 }
 
 // hasMeta reports whether a pattern component has an unescaped pattern
-// character.
+// character: *, ?, or a [ that a ] closes.
 func hasMeta(p string) bool {
 	for i := 0; i < len(p); i++ {
 		switch p[i] {
 		case '\\':
 			i++
-		case '*', '?', '[':
+		case '*', '?':
 			return true
+		case '[':
+			// A bracket is a pattern only when a bracket expression
+			// closes it (dash does not read the directory for `[`).
+			j := i + 1
+			if j < len(p) && (p[j] == '!' || p[j] == '^') {
+				j++
+			}
+			if j < len(p) && p[j] == ']' {
+				j++
+			}
+			if strings.IndexByte(p[min(j, len(p)):], ']') >= 0 {
+				return true
+			}
 		}
 	}
 	return false
