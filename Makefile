@@ -3,7 +3,7 @@
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCHSTAT   := golang.org/x/perf/cmd/benchstat@latest
 
-.PHONY: all test lint race cross bench bench-raw
+.PHONY: all test lint race cross bench bench-raw wasm-toolchain
 
 all: test
 
@@ -29,3 +29,16 @@ cross:
 # the ratios (see BENCHMARKS.md).
 bench:
 	go run ./internal/benchreport -count 6
+
+# wasm-toolchain: the Debian packages `gocage cc` and the WASM tests need
+# (clang for wasm32-wasi, wasm-ld, compiler-rt, wasi-libc, wasm-opt).
+WASM_PACKAGES := clang-19 lld-19 libclang-rt-19-dev-wasm32 wasi-libc binaryen
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+wasm-toolchain:
+	@if command -v clang-19 >/dev/null && command -v wasm-ld-19 >/dev/null && command -v wasm-opt >/dev/null && [ -f /usr/lib/wasm32-wasi/libc.a ]; then \
+		echo "wasm toolchain: installed"; \
+	else \
+		$(SUDO) apt-get update -q && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(WASM_PACKAGES); \
+	fi

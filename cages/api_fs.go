@@ -216,6 +216,12 @@ func (p *Proc) Linkat(olddirfd int, oldpath string, newdirfd int, newpath string
 
 // Symlink creates linkpath as a symbolic link to target, as symlink(2).
 func (p *Proc) Symlink(target, linkpath string) error {
+	return p.Symlinkat(target, posix.AT_FDCWD, linkpath)
+}
+
+// Symlinkat creates linkpath, relative to dirfd, as a symbolic link to
+// target, as symlinkat(2).
+func (p *Proc) Symlinkat(target string, dirfd int, linkpath string) error {
 	a, err := pathArgOf(target)
 	if err != nil {
 		return err
@@ -224,23 +230,34 @@ func (p *Proc) Symlink(target, linkpath string) error {
 	if err != nil {
 		return err
 	}
-	_, err = p.callPath(posix.SYS_SYMLINKAT, a, val(posix.AT_FDCWD), b)
+	_, err = p.callPath(posix.SYS_SYMLINKAT, a, val(dirfd), b)
 	return err
 }
 
 // Readlink returns the target of the symbolic link at path, as
 // readlink(2).
 func (p *Proc) Readlink(path string) (string, error) {
+	b := make([]byte, pathMax)
+	n, err := p.Readlinkat(posix.AT_FDCWD, path, b)
+	if err != nil {
+		return "", err
+	}
+	return string(b[:n]), nil
+}
+
+// Readlinkat reads the target of the symbolic link at path, relative to
+// dirfd, into b, as readlinkat(2): the target is cut at len(b), not
+// NUL-terminated, and the count is returned.
+func (p *Proc) Readlinkat(dirfd int, path string, b []byte) (int, error) {
 	a, err := pathArgOf(path)
 	if err != nil {
-		return "", err
+		return 0, err
 	}
-	b := make([]byte, pathMax)
-	r, err := p.callPath(posix.SYS_READLINKAT, val(posix.AT_FDCWD), a, buf(b), val(len(b)))
+	r, err := p.callPath(posix.SYS_READLINKAT, val(dirfd), a, buf(b), val(len(b)))
 	if err != nil {
-		return "", err
+		return 0, err
 	}
-	return string(b[:r]), nil
+	return int(r), nil
 }
 
 // Getdents64 reads directory entries from fd into b as linux_dirent64

@@ -85,6 +85,10 @@ type Cage struct {
 	exitWS  posix.WaitStatus
 	// alarm is the pending alarm(2) timer, or nil. Protected by sigMu.
 	alarm *alarmTimer
+	// killed is closed when SIGKILL is queued; made on first use by
+	// Killed. Protected by sigMu.
+	killed       chan struct{}
+	killedClosed bool
 
 	// waitMu guards sleeping: the conditions the cage's calls sleep on,
 	// which an interrupt broadcasts.
@@ -228,6 +232,22 @@ func (c *Cage) Sid() int {
 	c.k.tree.Lock()
 	defer c.k.tree.Unlock()
 	return c.sid
+}
+
+// Killed returns a channel closed once SIGKILL has been sent to the cage:
+// what stops a program that computes without making calls (a WASM
+// module), which the kill cannot otherwise reach.
+func (c *Cage) Killed() <-chan struct{} {
+	c.sigMu.Lock()
+	defer c.sigMu.Unlock()
+	if c.killed == nil {
+		c.killed = make(chan struct{})
+		if c.pending.Load()&(1<<(posix.SIGKILL-1)) != 0 {
+			close(c.killed)
+			c.killedClosed = true
+		}
+	}
+	return c.killed
 }
 
 // Done returns a channel closed when the cage has exited.

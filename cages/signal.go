@@ -90,6 +90,10 @@ func (c *Cage) queueSignal(sig int) bool {
 	bit := uint64(1) << (sig - 1)
 	if sig == posix.SIGKILL {
 		c.pending.Store(c.pending.Load() | bit)
+		if c.killed != nil && !c.killedClosed {
+			close(c.killed)
+			c.killedClosed = true
+		}
 		return true
 	}
 	blocked := posix.Sigset(c.blocked.Load()).Has(sig)

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path"
 	"sort"
@@ -28,6 +29,8 @@ import (
 	"github.com/gocage/gocage/programs"
 	"github.com/gocage/gocage/programs/sh"
 	"github.com/gocage/gocage/vfs"
+	"github.com/gocage/gocage/wasm"
+	"github.com/gocage/gocage/wasm/cc"
 	"golang.org/x/term"
 )
 
@@ -38,9 +41,12 @@ in-memory filesystem.
 Usage:
   gocage run [flags] [--] PROGRAM [ARG...]   run PROGRAM in a fresh kernel
   gocage syscalls                            list the system calls gocage serves
+  gocage cc [clang flags] -o PROG.wasm FILE.c
+                                             compile C for cages (wasm32-wasi)
 
-Example:
+Examples:
   gocage run -- sh -c 'seq 1 100 | grep 7 | wc -l'
+  gocage cc -O2 -o hello.wasm hello.c && gocage run --mount "$PWD:/w" -- sh -c '/w/hello.wasm | wc -c'
 
 Run 'gocage run --help' for the flags of run.
 `
@@ -64,6 +70,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return run(args[1:], stdin, stdout, stderr)
 	case "syscalls":
 		return listSyscalls(stdout)
+	case "cc":
+		return compileC(args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "gocage: unknown command %q (try 'gocage --help')\n", args[0])
 	return 2
@@ -343,7 +351,11 @@ func newKernel(cfg *runConfig) (*cages.Kernel, error) {
 			return nil, fmt.Errorf("--mount %s: %w", m, err)
 		}
 	}
-	k := cages.New(cages.Config{FS: fsys, MaxCages: cfg.maxCages})
+	rt, err := wasm.New(context.Background(), wasm.Options{})
+	if err != nil {
+		return nil, err
+	}
+	k := cages.New(cages.Config{FS: fsys, MaxCages: cfg.maxCages, Wasm: rt.Program})
 	if err := programs.Install(k); err != nil {
 		return nil, err
 	}
@@ -479,3 +491,40 @@ func listSyscalls(stdout io.Writer) int {
 	w.Flush()
 	return 0
 }
+
+// compileC is `gocage cc`: clang for wasm32-wasi with gocage's settings,
+// the arguments passed through; its status is clang's.
+func compileC(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(stdout, ccUsage)
+		return 0
+	}
+	tc, err := cc.Find()
+	if err != nil {
+		fmt.Fprintf(stderr, "gocage cc: %v\n", err)
+		return 127
+	}
+	if err := tc.Run(args, stdout, stderr); err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return exit.ExitCode()
+		}
+		fmt.Fprintf(stderr, "gocage cc: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+const ccUsage = `Usage: gocage cc [clang flags] -o PROG.wasm FILE.c...
+
+Compiles C programs for cages: clang-19 for wasm32-wasi against wasi-libc,
+the flags passed through (-O2, -D, -I, -l...). The result runs in gocage
+like any program: gocage run ./PROG.wasm, or from a shell in a cage.
+
+Needs the Debian packages ` + cc.Packages + `
+(make wasm-toolchain installs them).
+
+Example:
+  gocage cc -O2 -o hello.wasm hello.c
+  gocage run --mount "$PWD:/w" -- sh -c '/w/hello.wasm | tr a-z A-Z'
+`

@@ -1,0 +1,221 @@
+// Package wasm runs WebAssembly modules — C programs compiled for
+// wasm32-wasi — as cage programs, on wazero. A module's imports are served
+// by gocage's own wasi_snapshot_preview1 host module, whose every function
+// is a cage system call through the cage's 3i table: the module's fds are
+// the cage's fds (shared with its parent and children, dup'able, pipes),
+// its paths are the cage's filesystem, its exit is the cage's exit.
+// errno values, open flags and file types are translated between WASI's
+// numbering and Linux's at this edge, and nowhere else; every pointer a
+// module passes is checked against its linear memory (EFAULT).
+//
+// Use it by handing Runtime.Program to the kernel:
+//
+//	rt, _ := wasm.New(ctx, wasm.Options{})
+//	k := cages.New(cages.Config{Wasm: rt.Program})
+//
+// after which execve of a file that starts with "\0asm" runs the module.
+//
+// It may import cages and posix (and wazero).
+package wasm
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/sys"
+
+	"github.com/gocage/gocage/cages"
+	"github.com/gocage/gocage/posix"
+)
+
+// Options configure a Runtime.
+type Options struct {
+	// CacheDir is where compiled modules are kept across processes; ""
+	// means gocage/wazero under the user's cache directory, "-" none.
+	CacheDir string
+}
+
+// Runtime compiles and runs modules. One Runtime serves any number of
+// kernels and cages; it is safe for concurrent use.
+type Runtime struct {
+	rt wazero.Runtime
+
+	mu       sync.Mutex
+	compiled map[[32]byte]*module // by the module's SHA-256
+}
+
+// module is a compiled module and what the bridge learned of it.
+type module struct {
+	cm wazero.CompiledModule
+}
+
+// New returns a runtime with gocage's host modules instantiated.
+func New(ctx context.Context, opt Options) (*Runtime, error) {
+	// The compiler engine where wazero has one for this platform, else
+	// the interpreter; either stops a module when its context ends.
+	cfg := wazero.NewRuntimeConfig().WithCloseOnContextDone(true)
+	dir := opt.CacheDir
+	if dir == "" {
+		if base, err := os.UserCacheDir(); err == nil {
+			dir = filepath.Join(base, "gocage", "wazero")
+		}
+	}
+	if dir != "" && dir != "-" {
+		if cache, err := wazero.NewCompilationCacheWithDir(dir); err == nil {
+			cfg = cfg.WithCompilationCache(cache)
+		}
+	}
+	r := &Runtime{rt: wazero.NewRuntimeWithConfig(ctx, cfg), compiled: map[[32]byte]*module{}}
+	if err := instantiateWASI(ctx, r.rt); err != nil {
+		r.rt.Close(ctx)
+		return nil, err
+	}
+	return r, nil
+}
+
+// Close releases the runtime and every module it compiled.
+func (r *Runtime) Close(ctx context.Context) error { return r.rt.Close(ctx) }
+
+// compile returns the compiled form of bin, compiling it on first use.
+func (r *Runtime) compile(bin []byte) (*module, error) {
+	sum := sha256.Sum256(bin)
+	r.mu.Lock()
+	m := r.compiled[sum]
+	r.mu.Unlock()
+	if m != nil {
+		return m, nil
+	}
+	cm, err := r.rt.CompileModule(context.Background(), bin)
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if old := r.compiled[sum]; old != nil {
+		cm.Close(context.Background())
+		return old, nil
+	}
+	m = &module{cm: cm}
+	r.compiled[sum] = m
+	return m, nil
+}
+
+// Program returns the cage program that runs the module bin; it is what
+// cages.Config.Wasm wants. A module that does not compile, or that does
+// not export _start and a memory, fails with ENOEXEC, as a corrupt ELF
+// file does.
+func (r *Runtime) Program(c *cages.Cage, bin []byte) (cages.Program, posix.Errno) {
+	m, err := r.compile(bin)
+	if err != nil {
+		return nil, posix.ENOEXEC
+	}
+	if _, ok := m.cm.ExportedFunctions()["_start"]; !ok {
+		return nil, posix.ENOEXEC
+	}
+	if len(m.cm.ExportedMemories()) == 0 {
+		return nil, posix.ENOEXEC
+	}
+	return func(p *cages.Proc) int { return r.run(p, m) }, 0
+}
+
+// procKey finds the calling cage's Proc in a host function's context.
+type procKey struct{}
+
+// instance is one running module: its cage's Proc and its preopen.
+type instance struct {
+	p       *cages.Proc
+	preopen int // the fd of the preopened "/" (-1: none)
+}
+
+// errExec unwinds a module whose execve succeeded.
+var errExec = errors.New("wasm: execve")
+
+// run instantiates m in p's cage and runs its _start.
+func (r *Runtime) run(p *cages.Proc, m *module) int {
+	inst := &instance{p: p, preopen: -1}
+	// "/" preopened at the lowest free fd, for wasi-libc's path lookups;
+	// closed on exec, as the next program opens its own.
+	if fd, err := p.Open("/", posix.O_PATH|posix.O_DIRECTORY|posix.O_CLOEXEC, 0); err == nil {
+		inst.preopen = fd
+	}
+	// SIGKILL stops the module even while it computes without calls.
+	base, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	killed := p.Cage().Killed()
+	go func() {
+		select {
+		case <-killed:
+			cancel()
+		case <-base.Done():
+		}
+	}()
+	ctx := context.WithValue(base, procKey{}, inst)
+	// No stdio, args or environment in the config: the bridge's WASI
+	// reads them from the cage.
+	cfg := wazero.NewModuleConfig().WithName("").WithStartFunctions()
+	mod, err := r.rt.InstantiateModule(ctx, m.cm, cfg)
+	if err != nil {
+		p.Write(2, []byte(fmt.Sprintf("gocage: %s: %v\n", progName(p), err)))
+		return 126
+	}
+	defer mod.Close(context.Background())
+	_, err = mod.ExportedFunction("_start").Call(ctx)
+	return finish(p, err)
+}
+
+// finish turns how _start ended into the program's end.
+func finish(p *cages.Proc, err error) int {
+	var exit *sys.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exit):
+		if exit.ExitCode() == sys.ExitCodeContextCanceled || exit.ExitCode() == sys.ExitCodeDeadlineExceeded {
+			p.Exit(128 + posix.SIGKILL) // killed: the kill is pending and wins
+		}
+		return int(exit.ExitCode())
+	case errors.Is(err, errExec):
+		runtime.Goexit() // the cage's runner starts the new program
+	}
+	// A trap: the cage dies as a native process would of its fault.
+	sig := posix.SIGSEGV
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "unreachable"):
+		sig = posix.SIGABRT
+	case strings.Contains(msg, "integer divide by zero"), strings.Contains(msg, "integer overflow"):
+		sig = posix.SIGFPE
+	}
+	die(p, sig)
+	return 128 + sig
+}
+
+// die ends p's cage with signal sig's default action.
+func die(p *cages.Proc, sig int) {
+	p.Signal(sig, nil)
+	var none posix.Sigset
+	p.Sigprocmask(posix.SIG_SETMASK, &none)
+	p.Kill(p.Cage().Pid(), sig)
+}
+
+// progName is the program's name for messages.
+func progName(p *cages.Proc) string {
+	if a := p.Args(); len(a) > 0 {
+		return a[0]
+	}
+	return "wasm"
+}
+
+// instanceOf returns the running instance a host function serves.
+func instanceOf(ctx context.Context) *instance {
+	inst, _ := ctx.Value(procKey{}).(*instance)
+	return inst
+}
