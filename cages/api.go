@@ -203,6 +203,16 @@ func (p *Proc) Execve(path string, argv, env []string) error {
 	return nil
 }
 
+// Exec is Execve for a program that cannot end its goroutine where it
+// calls it (the WASM bridge calls it inside a module): on success it
+// returns nil, and the caller must then end its program with
+// runtime.Goexit — not by returning, which would be an exit — after which
+// the new program starts in the same cage.
+func (p *Proc) Exec(path string, argv, env []string) error {
+	_, err := p.call3(posix.SYS_EXECVE, buf([]byte(path)), ptr(argv), ptr(env))
+	return errOf(err)
+}
+
 // Exit ends the program with status code, as _exit(2). It does not return.
 func (p *Proc) Exit(code int) {
 	p.call1(posix.SYS_EXIT_GROUP, val(code))

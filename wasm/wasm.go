@@ -30,6 +30,7 @@ import (
 	"sync"
 
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/sys"
 
 	"github.com/gocage/gocage/cages"
@@ -50,6 +51,10 @@ type Runtime struct {
 
 	mu       sync.Mutex
 	compiled map[[32]byte]*module // by the module's SHA-256
+
+	// instances are the running instances by cage pid, for the signal
+	// handlers a module installs (which a forked child inherits).
+	instances sync.Map
 }
 
 // module is a compiled module and what the bridge learned of it.
@@ -74,7 +79,11 @@ func New(ctx context.Context, opt Options) (*Runtime, error) {
 		}
 	}
 	r := &Runtime{rt: wazero.NewRuntimeWithConfig(ctx, cfg), compiled: map[[32]byte]*module{}}
-	if err := instantiateWASI(ctx, r.rt); err != nil {
+	err := instantiateWASI(ctx, r.rt)
+	if err == nil {
+		err = instantiateGocage(ctx, r.rt)
+	}
+	if err != nil {
 		r.rt.Close(ctx)
 		return nil, err
 	}
@@ -129,10 +138,21 @@ func (r *Runtime) Program(c *cages.Cage, bin []byte) (cages.Program, posix.Errno
 // procKey finds the calling cage's Proc in a host function's context.
 type procKey struct{}
 
-// instance is one running module: its cage's Proc and its preopen.
+// instance is one running module: its cage's Proc, its preopen, and the
+// state of a fork in progress.
 type instance struct {
+	r       *Runtime
+	m       *module
 	p       *cages.Proc
+	ctx     context.Context
+	mod     api.Module
 	preopen int // the fd of the preopened "/" (-1: none)
+
+	// forking is set by the fork import when it has started the unwind;
+	// rewinding while the stack is rebuilt back into fork, which then
+	// returns forkResult.
+	forking, rewinding bool
+	forkResult         int64
 }
 
 // errExec unwinds a module whose execve succeeded.
@@ -140,12 +160,27 @@ var errExec = errors.New("wasm: execve")
 
 // run instantiates m in p's cage and runs its _start.
 func (r *Runtime) run(p *cages.Proc, m *module) int {
-	inst := &instance{p: p, preopen: -1}
+	inst := &instance{r: r, m: m, p: p, preopen: -1}
 	// "/" preopened at the lowest free fd, for wasi-libc's path lookups;
 	// closed on exec, as the next program opens its own.
 	if fd, err := p.Open("/", posix.O_PATH|posix.O_DIRECTORY|posix.O_CLOEXEC, 0); err == nil {
 		inst.preopen = fd
 	}
+	return r.start(inst, nil)
+}
+
+// forkImage is what a forked child starts from: the parent's memory and
+// stack pointer at the fork, its unwound stack inside the memory.
+type forkImage struct {
+	mem     []byte
+	sp      uint64
+	preopen int
+}
+
+// start instantiates inst's module and runs it: from _start, or, for a
+// forked child, from the fork point in img.
+func (r *Runtime) start(inst *instance, img *forkImage) int {
+	p := inst.p
 	// SIGKILL stops the module even while it computes without calls.
 	base, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -158,17 +193,109 @@ func (r *Runtime) run(p *cages.Proc, m *module) int {
 		}
 	}()
 	ctx := context.WithValue(base, procKey{}, inst)
+	inst.ctx = ctx
 	// No stdio, args or environment in the config: the bridge's WASI
 	// reads them from the cage.
 	cfg := wazero.NewModuleConfig().WithName("").WithStartFunctions()
-	mod, err := r.rt.InstantiateModule(ctx, m.cm, cfg)
+	mod, err := r.rt.InstantiateModule(ctx, inst.m.cm, cfg)
 	if err != nil {
 		p.Write(2, []byte(fmt.Sprintf("gocage: %s: %v\n", progName(p), err)))
 		return 126
 	}
 	defer mod.Close(context.Background())
-	_, err = mod.ExportedFunction("_start").Call(ctx)
-	return finish(p, err)
+	inst.mod = mod
+	r.instances.Store(p.Cage().Pid(), inst)
+	defer r.instances.CompareAndDelete(p.Cage().Pid(), inst)
+	if img != nil {
+		if err := restore(mod, img); err != nil {
+			p.Write(2, []byte(fmt.Sprintf("gocage: %s: fork: %v\n", progName(p), err)))
+			return 126
+		}
+		inst.preopen = img.preopen
+		inst.forkResult, inst.rewinding = 0, true
+		if err := asyncifyCall(ctx, mod, "asyncify_start_rewind", asyncBuf(ctx, mod)); err != nil {
+			return finish(p, err)
+		}
+	}
+	for {
+		_, err = mod.ExportedFunction("_start").Call(ctx)
+		if err != nil || !inst.forking {
+			return finish(p, err)
+		}
+		// The module has unwound out of _start for fork.
+		inst.forking = false
+		if err := asyncifyCall(ctx, mod, "asyncify_stop_unwind"); err != nil {
+			return finish(p, err)
+		}
+		inst.forkResult = r.fork(inst)
+		inst.rewinding = true
+		if err := asyncifyCall(ctx, mod, "asyncify_start_rewind", asyncBuf(ctx, mod)); err != nil {
+			return finish(p, err)
+		}
+	}
+}
+
+// fork makes the child cage of a module that has unwound for fork and
+// returns the fork import's answer for the parent: the child's pid, or a
+// negated WASI errno.
+func (r *Runtime) fork(inst *instance) int64 {
+	mem := inst.mod.Memory()
+	raw, _ := mem.Read(0, mem.Size())
+	img := &forkImage{mem: append([]byte(nil), raw...), preopen: inst.preopen}
+	if g := inst.mod.ExportedGlobal("__stack_pointer"); g != nil {
+		img.sp = g.Get()
+	}
+	m := inst.m
+	pid, err := inst.p.Fork(func(child *cages.Proc) int {
+		return r.start(&instance{r: r, m: m, p: child, preopen: -1}, img)
+	})
+	if err != nil {
+		return -int64(wasiErrno(err))
+	}
+	return int64(pid)
+}
+
+// restore gives a new instance a forked parent's memory and stack
+// pointer.
+func restore(mod api.Module, img *forkImage) error {
+	mem := mod.Memory()
+	if have := mem.Size(); have < uint32(len(img.mem)) {
+		if _, ok := mem.Grow((uint32(len(img.mem)) - have) / 65536); !ok {
+			return errors.New("cannot grow the memory to the parent's size")
+		}
+	}
+	if !mem.Write(0, img.mem) {
+		return errors.New("cannot copy the parent's memory")
+	}
+	g, ok := mod.ExportedGlobal("__stack_pointer").(api.MutableGlobal)
+	if !ok {
+		return errors.New("the module does not export __stack_pointer (build it with gocage cc)")
+	}
+	g.Set(img.sp)
+	return nil
+}
+
+// asyncBuf returns the address of the runtime's Asyncify data structure.
+func asyncBuf(ctx context.Context, mod api.Module) uint64 {
+	f := mod.ExportedFunction("gocage_async_buf")
+	if f == nil {
+		return 0
+	}
+	res, err := f.Call(ctx)
+	if err != nil || len(res) == 0 {
+		return 0
+	}
+	return res[0]
+}
+
+// asyncifyCall calls one of Asyncify's exported controls.
+func asyncifyCall(ctx context.Context, mod api.Module, name string, args ...uint64) error {
+	f := mod.ExportedFunction(name)
+	if f == nil {
+		return errNoAsyncify
+	}
+	_, err := f.Call(ctx, args...)
+	return err
 }
 
 // finish turns how _start ended into the program's end.
