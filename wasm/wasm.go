@@ -66,7 +66,8 @@ type module struct {
 func New(ctx context.Context, opt Options) (*Runtime, error) {
 	// The compiler engine where wazero has one for this platform, else
 	// the interpreter; either stops a module when its context ends.
-	cfg := wazero.NewRuntimeConfig().WithCloseOnContextDone(true)
+	cfg := wazero.NewRuntimeConfig().WithCloseOnContextDone(true).
+		WithDebugInfoEnabled(false) // DWARF lookups made every exit cost milliseconds
 	dir := opt.CacheDir
 	if dir == "" {
 		if base, err := os.UserCacheDir(); err == nil {

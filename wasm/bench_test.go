@@ -1,0 +1,271 @@
+package wasm_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+
+	"github.com/gocage/gocage/cages"
+	"github.com/gocage/gocage/posix"
+	"github.com/gocage/gocage/programs"
+	"github.com/gocage/gocage/programs/sh"
+	"github.com/gocage/gocage/wasm/cc"
+)
+
+// benchBuilds caches the benchmark programs, by name and flags.
+var benchBuilds sync.Map
+
+// buildBench compiles testdata/name.c with gocage cc and extra flags, or
+// natively with the host's cc when native is set.
+func buildBench(b *testing.B, name string, native bool, flags ...string) string {
+	b.Helper()
+	key := fmt.Sprint(name, native, flags)
+	if v, ok := benchBuilds.Load(key); ok {
+		return v.(string)
+	}
+	src := filepath.Join("testdata", name+".c")
+	var out string
+	var stderr bytes.Buffer
+	if native {
+		ccPath, err := exec.LookPath("cc")
+		if err != nil {
+			b.Skip("no native C compiler (cc) for the host twin")
+		}
+		out = filepath.Join(buildDir, name+".native")
+		cmd := exec.Command(ccPath, append(append([]string{"-O2", "-o", out}, flags...), src)...)
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err != nil {
+			b.Fatalf("cc %s: %v\n%s", name, err, stderr.String())
+		}
+	} else {
+		tc, err := cc.Find()
+		if err != nil {
+			b.Skip(err)
+		}
+		out = filepath.Join(buildDir, name+".wasm")
+		if err := tc.Run(append(append([]string{"-O2", "-o", out}, flags...), src), &stderr, &stderr); err != nil {
+			b.Fatalf("gocage cc %s: %v\n%s", name, err, stderr.String())
+		}
+	}
+	benchBuilds.Store(key, out)
+	return out
+}
+
+// benchKernel returns a kernel with sh, the coreutils and the given
+// host files installed in /bin under their base names.
+func benchKernel(b *testing.B, files ...string) *cages.Kernel {
+	b.Helper()
+	k := cages.New(cages.Config{Wasm: rt.Program})
+	if err := programs.Install(k); err != nil {
+		b.Fatal(err)
+	}
+	k.Install("/bin/sh", sh.Main)
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := k.FS().WriteFile("/bin/"+filepath.Base(f), data, 0o755); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return k
+}
+
+// runCage runs argv in k and requires exit status 0.
+func runCage(b *testing.B, k *cages.Kernel, argv ...string) {
+	b.Helper()
+	var stderr bytes.Buffer
+	st, err := k.Run(context.Background(), cages.Spec{Path: argv[0], Args: argv, Env: []string{"PATH=/bin"}, Stdout: io.Discard, Stderr: &stderr})
+	if err != nil || st != posix.Exited(0) {
+		b.Fatalf("%v: %v %v\n%s", argv, st, err, stderr.String())
+	}
+}
+
+// BenchmarkWasmForkExitWait: fork + _exit + waitpid of a WASM program
+// whose linear memory is 1 MiB (the fork copies it), beside the same C
+// program compiled natively. Target: ≤ 1 ms per fork (lind-wasm: about
+// 9.4 ms).
+func BenchmarkWasmForkExitWait(b *testing.B) {
+	b.Run("gocage", func(b *testing.B) {
+		bin := buildBench(b, "bench_fork", false, "-Wl,--initial-memory=1048576", "-Wl,--max-memory=1048576")
+		k := benchKernel(b, bin)
+		runCage(b, k, "/bin/bench_fork.wasm", "1") // compiled and cached
+		b.ResetTimer()
+		runCage(b, k, "/bin/bench_fork.wasm", strconv.Itoa(b.N))
+	})
+	b.Run("native", func(b *testing.B) {
+		bin := buildBench(b, "bench_fork", true)
+		b.ResetTimer()
+		if out, err := exec.Command(bin, strconv.Itoa(b.N)).CombinedOutput(); err != nil {
+			b.Fatalf("%v: %s", err, out)
+		}
+	})
+}
+
+// BenchmarkWasmStart: exec of a cached 100 KiB module that exits at once,
+// from a Go cage (fork, execve, the module's start, exit, wait); beside a
+// Go cage forking a Go program, and the host starting a native program.
+// Target: ≤ 1 ms from exec to the first instruction.
+func BenchmarkWasmStart(b *testing.B) {
+	b.Run("gocage", func(b *testing.B) {
+		bin := buildBench(b, "bench_start", false, "-Wl,--strip-all")
+		if st, err := os.Stat(bin); err == nil {
+			b.ReportMetric(float64(st.Size())/1024, "KiB")
+		}
+		k := benchKernel(b, bin)
+		runCage(b, k, "/bin/bench_start.wasm")
+		b.ResetTimer()
+		spawnLoop(b, k, "/bin/bench_start.wasm")
+	})
+	b.Run("gocage-go-program", func(b *testing.B) {
+		k := benchKernel(b)
+		b.ResetTimer()
+		spawnLoop(b, k, "/bin/true")
+	})
+	b.Run("native", func(b *testing.B) {
+		bin := buildBench(b, "bench_start", true)
+		b.ResetTimer()
+		for range b.N {
+			if err := exec.Command(bin).Run(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// spawnLoop runs prog b.N times from one Go cage: fork, execve, wait.
+func spawnLoop(b *testing.B, k *cages.Kernel, prog string) {
+	var failure error
+	st, err := k.Run(context.Background(), cages.Spec{Path: "/spawner", Program: func(p *cages.Proc) int {
+		for range b.N {
+			pid, err := p.Fork(func(c *cages.Proc) int {
+				c.Execve(prog, []string{prog}, nil)
+				return 127
+			})
+			if err != nil {
+				failure = err
+				return 1
+			}
+			if _, st, err := p.Wait4(pid, 0); err != nil || st != posix.Exited(0) {
+				failure = fmt.Errorf("%s: %v %v", prog, st, err)
+				return 1
+			}
+		}
+		return 0
+	}})
+	if err != nil || failure != nil || st != posix.Exited(0) {
+		b.Fatalf("%v %v %v", st, err, failure)
+	}
+}
+
+// BenchmarkWasmPread1: a 1-byte pread by a WASM program, through the
+// whole path (the wasi import, the bridge, 3i, the kernel, the file),
+// beside a 1-byte pread on the host (a tmpfs file when /dev/shm exists).
+// Target: ≤ 1.5× the host's time (lind-wasm: 1.9×).
+func BenchmarkWasmPread1(b *testing.B) {
+	b.Run("gocage", func(b *testing.B) {
+		bin := buildBench(b, "bench_pread", false)
+		k := benchKernel(b, bin)
+		if err := k.FS().WriteFile("/tmp/f", []byte("x"), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		runCage(b, k, "/bin/bench_pread.wasm", "/tmp/f", "1")
+		b.ResetTimer()
+		runCage(b, k, "/bin/bench_pread.wasm", "/tmp/f", strconv.Itoa(b.N))
+	})
+	b.Run("host", func(b *testing.B) {
+		dir := "/dev/shm"
+		if _, err := os.Stat(dir); err != nil {
+			dir = b.TempDir()
+		}
+		f, err := os.CreateTemp(dir, "pread")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer os.Remove(f.Name())
+		defer f.Close()
+		f.Write([]byte("x"))
+		fd := int(f.Fd())
+		var c [1]byte
+		b.ResetTimer()
+		for range b.N {
+			if n, err := syscall.Pread(fd, c[:], 0); n != 1 || err != nil {
+				b.Fatal(n, err)
+			}
+		}
+	})
+}
+
+// minigzipBuilt builds zlib's minigzip with scripts/zlib.sh (fetching
+// zlib's Debian source), once; it returns the build directory.
+var minigzipBuilt = sync.OnceValues(func() (string, error) {
+	dir, err := filepath.Abs(filepath.Join("..", "build", "zlib"))
+	if err != nil {
+		return "", err
+	}
+	out, err := exec.Command("bash", filepath.Join("..", "scripts", "zlib.sh"), dir).CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("scripts/zlib.sh: %v\n%s", err, out)
+	}
+	return dir, nil
+})
+
+// gzipInput is 10 MB of compressible text, the same every run.
+func gzipInput() []byte {
+	r := rand.New(rand.NewSource(1))
+	words := []string{"gocage ", "cage ", "kernel ", "pipe ", "fork ", "exec ", "wasm ", "zlib ", "\n"}
+	var buf bytes.Buffer
+	for buf.Len() < 10<<20 {
+		buf.WriteString(words[r.Intn(len(words))])
+	}
+	return buf.Bytes()[:10<<20]
+}
+
+// BenchmarkMinigzip: `minigzip | minigzip -d` over 10 MB, zlib's minigzip
+// built from Debian's source by gocage cc and run in gocage's shell,
+// beside the same C code built natively and run by the host's sh through
+// host pipes. Target: ≤ 2× native wall time.
+func BenchmarkMinigzip(b *testing.B) {
+	dir, err := minigzipBuilt()
+	if err != nil {
+		b.Skip(err)
+	}
+	in := gzipInput()
+	b.SetBytes(int64(len(in)))
+	b.Run("gocage", func(b *testing.B) {
+		b.SetBytes(int64(len(in)))
+		k := benchKernel(b, filepath.Join(dir, "minigzip.wasm"))
+		if err := k.FS().WriteFile("/tmp/in", in, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		runCage(b, k, "/bin/sh", "-c", "minigzip.wasm < /bin/sh > /dev/null") // compiled and cached
+		b.ResetTimer()
+		for range b.N {
+			runCage(b, k, "/bin/sh", "-c", "minigzip.wasm < /tmp/in | minigzip.wasm -d > /dev/null")
+		}
+	})
+	b.Run("native", func(b *testing.B) {
+		b.SetBytes(int64(len(in)))
+		f := filepath.Join(b.TempDir(), "in")
+		if err := os.WriteFile(f, in, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		mg := filepath.Join(dir, "minigzip.native")
+		b.ResetTimer()
+		for range b.N {
+			if out, err := exec.Command("/bin/sh", "-c", mg+" < "+f+" | "+mg+" -d > /dev/null").CombinedOutput(); err != nil {
+				b.Fatalf("%v: %s", err, out)
+			}
+		}
+	})
+}
