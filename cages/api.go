@@ -191,6 +191,24 @@ func (p *Proc) Fork(fn func(child *Proc) int) (int, error) {
 	return int(r), nil
 }
 
+// ForkPrepared is Fork for a program whose child must be set up while
+// the parent is stopped in fork: prepare runs on the parent's goroutine,
+// inside the fork, with the child cage (its fd table already a copy of
+// the parent's), and returns the child's program, which then runs on the
+// child's goroutine with its own Proc. The WASM bridge uses it to copy a
+// module's memory straight into the child's instance.
+func (p *Proc) ForkPrepared(prepare func(child *Cage) Program) (int, error) {
+	args, env := p.args, append([]string(nil), p.env...)
+	cont := Continuation(func(child *Cage) (Program, *Proc) {
+		return prepare(child), newProc(child, args, env)
+	})
+	r, err := p.call1(posix.SYS_FORK, ptr(cont))
+	if err != 0 {
+		return -1, err
+	}
+	return int(r), nil
+}
+
 // Execve replaces the cage's program with the one at path, as execve(2).
 // It returns only on failure; on success the caller's goroutine ends and
 // the new program starts in the same cage.

@@ -78,7 +78,9 @@ func instantiateGocage(ctx context.Context, rt wazero.Runtime) error {
 				return
 			}
 			inst.mod = m
+			inst.calls.Add(1)
 			stack[0] = uint64(uint32(int32(fn(inst, m.Memory(), stack))))
+			inst.calls.Add(1)
 		}), params, []api.ValueType{i32}).Export(f.name)
 	}
 	_, err := b.Instantiate(ctx)
@@ -228,6 +230,12 @@ func gSigaction(inst *instance, mem api.Memory, s []uint64) int64 {
 	}
 	if err := inst.p.Sigaction(sig, &act, &old); err != nil {
 		return ret(0, err)
+	}
+	bit := uint64(1) << (sig - 1) // sig is valid: the kernel took it
+	if kind == 2 {
+		inst.catching.Or(bit)
+	} else {
+		inst.catching.And(^bit)
 	}
 	return int64(old.Disposition)
 }

@@ -87,7 +87,9 @@ func instantiateWASI(ctx context.Context, rt wazero.Runtime) error {
 				stack[0] = wasiENOSYS
 				return
 			}
+			inst.calls.Add(1)
 			stack[0] = fn(inst, m.Memory(), stack)
+			inst.calls.Add(1)
 		}), f.params, []api.ValueType{i32}).Export(f.name)
 	}
 	b.NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(func(ctx context.Context, m api.Module, stack []uint64) {
@@ -244,12 +246,17 @@ const (
 	wasiFileChar      = 2
 	wasiFileDirectory = 3
 	wasiFileRegular   = 4
+	wasiFileSocket    = 6 // SOCKET_STREAM
 	wasiFileSymlink   = 7
 )
 
-// fileType is WASI's type of a Linux st_mode.
+// fileType is WASI's type of a Linux st_mode. WASI has no FIFOs: they,
+// pipes included, are given the socket type, which wasi-libc's stat turns
+// into its S_IFSOCK, the value its S_IFIFO shares, so that S_ISFIFO holds.
 func fileType(mode uint32) uint8 {
 	switch mode & posix.S_IFMT {
+	case posix.S_IFIFO, posix.S_IFSOCK:
+		return wasiFileSocket
 	case posix.S_IFBLK:
 		return wasiFileBlock
 	case posix.S_IFCHR:
@@ -590,6 +597,8 @@ func direntType(t uint8) uint8 {
 		return wasiFileChar
 	case 6: // DT_BLK
 		return wasiFileBlock
+	case 1, 12: // DT_FIFO, DT_SOCK
+		return wasiFileSocket
 	}
 	return wasiFileUnknown
 }
@@ -918,8 +927,18 @@ func pollOneoff(inst *instance, mem api.Memory, s []uint64) uint64 {
 	return wasiSuccess
 }
 
+// procRaise sends the module a signal in WASI's numbering, which is
+// Linux's up to SIGTERM (15) and one less from SIGCHLD (16, Linux's 17)
+// on, as WASI has no SIGSTKFLT.
 func procRaise(inst *instance, mem api.Memory, s []uint64) uint64 {
-	return wasiErrno(inst.p.Kill(inst.p.Cage().Pid(), int(u32(s, 0))))
+	sig := u32(s, 0)
+	switch {
+	case sig > 30: // WASI's last is SIGSYS
+		return wasiEINVAL
+	case sig >= 16:
+		sig++
+	}
+	return wasiErrno(inst.p.Kill(inst.p.Cage().Pid(), int(sig)))
 }
 
 func schedYield(*instance, api.Memory, []uint64) uint64 {

@@ -28,6 +28,8 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -154,6 +156,13 @@ type instance struct {
 	// returns forkResult.
 	forking, rewinding bool
 	forkResult         int64
+
+	// catching has bit sig-1 set while the module has a handler for
+	// signal sig (gSigaction keeps it; a forked child starts with its
+	// parent's). calls counts host calls' entries and exits: it is odd
+	// while the module is in one. Both are read by watchSignals.
+	catching atomic.Uint64
+	calls    atomic.Uint64
 }
 
 // errExec unwinds a module whose execve succeeded.
@@ -182,7 +191,8 @@ type forkImage struct {
 // forked child, from the fork point in img.
 func (r *Runtime) start(inst *instance, img *forkImage) int {
 	p := inst.p
-	// SIGKILL stops the module even while it computes without calls.
+	// SIGKILL stops the module even while it computes without calls, and
+	// so does another signal that kills it (watchSignals).
 	base, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	killed := p.Cage().Killed()
@@ -193,6 +203,7 @@ func (r *Runtime) start(inst *instance, img *forkImage) int {
 		case <-base.Done():
 		}
 	}()
+	defer watchSignals(p.Cage(), inst, cancel)()
 	ctx := context.WithValue(base, procKey{}, inst)
 	inst.ctx = ctx
 	// No stdio, args or environment in the config: the bridge's WASI
@@ -220,13 +231,20 @@ func (r *Runtime) start(inst *instance, img *forkImage) int {
 	}
 	for {
 		_, err = mod.ExportedFunction("_start").Call(ctx)
-		if err != nil || !inst.forking {
+		if !inst.forking {
 			return finish(p, err)
 		}
-		// The module has unwound out of _start for fork.
+		// The module has unwound out of _start for fork, unless its
+		// saved stack overran the unwind buffer. Asyncify checks that
+		// only when the unwind is over (stop_unwind traps), having
+		// written what did not fit past the buffer's end, or trapped
+		// on the way if that was past the memory's end.
 		inst.forking = false
-		if err := asyncifyCall(ctx, mod, "asyncify_stop_unwind"); err != nil {
-			return finish(p, err)
+		if err == nil {
+			err = asyncifyCall(ctx, mod, "asyncify_stop_unwind")
+		}
+		if err != nil {
+			return forkTooDeep(p, err)
 		}
 		inst.forkResult = r.fork(inst)
 		inst.rewinding = true
@@ -248,7 +266,9 @@ func (r *Runtime) fork(inst *instance) int64 {
 	}
 	m := inst.m
 	pid, err := inst.p.Fork(func(child *cages.Proc) int {
-		return r.start(&instance{r: r, m: m, p: child, preopen: -1}, img)
+		ci := &instance{r: r, m: m, p: child, preopen: -1}
+		ci.catching.Store(inst.catching.Load())
+		return r.start(ci, img)
 	})
 	if err != nil {
 		return -int64(wasiErrno(err))
@@ -274,6 +294,70 @@ func restore(mod api.Module, img *forkImage) error {
 	}
 	g.Set(img.sp)
 	return nil
+}
+
+// signalGrace is how long a deliverable signal must stay pending, the
+// module computing without a call, before watchSignals stops it.
+const signalGrace = 10 * time.Millisecond
+
+// watchSignals stops the module (cancel) when a signal that kills it is
+// pending while it computes without calls: the kernel delivers signals
+// as a call returns, and a module in a loop makes none. finish then
+// makes a call, which delivers the signal.
+//
+// The watch sees only that some signal is pending and not blocked. If
+// one is, twice, signalGrace apart, and the module made no host call in
+// between and is in none, the signal is fatal or caught: the kernel
+// discards an ignored signal as it is sent, or, if it was blocked, as
+// the call that unblocks it returns. So the watch stops the module only
+// while it catches no signal; a caught signal waits for the module's
+// next call, where its handler runs. It returns the function that ends
+// the watch.
+func watchSignals(c *cages.Cage, inst *instance, cancel func()) (stop func()) {
+	var mu sync.Mutex
+	cond := sync.NewCond(&mu)
+	stopped := false
+	go func() {
+		mu.Lock()
+		defer mu.Unlock()
+		seen := uint64(1) // inst.calls when a signal was last seen pending; odd: none
+		for !stopped {
+			if c.Block(cond) == 0 {
+				seen = 1 // woken by stop, or a signal came and went
+				continue
+			}
+			n := inst.calls.Load()
+			if n%2 == 0 && n == seen && inst.catching.Load() == 0 {
+				cancel()
+				return
+			}
+			seen = n
+			mu.Unlock()
+			time.Sleep(signalGrace)
+			mu.Lock()
+		}
+	}()
+	return func() {
+		mu.Lock()
+		stopped = true
+		cond.Broadcast()
+		mu.Unlock()
+	}
+}
+
+// forkTooDeep ends a module whose fork could not save its stack: it
+// says so on fd 2 and dies of SIGABRT, as a C runtime that detects the
+// overflow of one of its stacks does. Nothing of the module runs after
+// the overflow, so nothing reads the data it overwrote, and no child
+// exists yet. A kill that ended the unwind is reported as the kill.
+func forkTooDeep(p *cages.Proc, err error) int {
+	var exit *sys.ExitError
+	if errors.As(err, &exit) {
+		return finish(p, err)
+	}
+	p.Write(2, []byte(fmt.Sprintf("gocage: %s: fork: the call stack is too deep to fork (the unwind buffer overflowed)\n", progName(p))))
+	die(p, posix.SIGABRT)
+	return 128 + posix.SIGABRT
 }
 
 // asyncBuf returns the address of the runtime's Asyncify data structure.
@@ -307,7 +391,10 @@ func finish(p *cages.Proc, err error) int {
 		return 0
 	case errors.As(err, &exit):
 		if exit.ExitCode() == sys.ExitCodeContextCanceled || exit.ExitCode() == sys.ExitCodeDeadlineExceeded {
-			p.Exit(128 + posix.SIGKILL) // killed: the kill is pending and wins
+			// Stopped for a signal that kills (start's watches): any
+			// call delivers it, SIGKILL first; the exit is a fallback.
+			p.Getpid()
+			p.Exit(128 + posix.SIGKILL)
 		}
 		return int(exit.ExitCode())
 	case errors.Is(err, errExec):

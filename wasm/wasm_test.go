@@ -51,6 +51,12 @@ func TestMain(m *testing.M) {
 // the test is skipped — except in CI, where that is a failure.
 func compile(t *testing.T, name string) []byte {
 	t.Helper()
+	return compileSource(t, name, filepath.Join("testdata", name+".c"))
+}
+
+// compileSource is compile for the C file src, built once as name.
+func compileSource(t *testing.T, name, src string) []byte {
+	t.Helper()
 	tc, err := cc.Find()
 	if err != nil {
 		if os.Getenv("CI") == "true" {
@@ -63,7 +69,7 @@ func compile(t *testing.T, name string) []byte {
 	b.once.Do(func() {
 		out := filepath.Join(buildDir, name+".wasm")
 		var stderr bytes.Buffer
-		if err := tc.Run([]string{"-O2", "-o", out, filepath.Join("testdata", name+".c")}, &stderr, &stderr); err != nil {
+		if err := tc.Run([]string{"-O2", "-o", out, src}, &stderr, &stderr); err != nil {
 			b.err = &buildError{err, stderr.String()}
 			return
 		}
@@ -84,7 +90,14 @@ func (e *buildError) Error() string { return e.err.Error() + ": " + e.output }
 // named test programs in /bin.
 func kernel(t *testing.T, progs ...string) *cages.Kernel {
 	t.Helper()
-	k := cages.New(cages.Config{Wasm: rt.Program})
+	return kernelConfig(t, cages.Config{}, progs...)
+}
+
+// kernelConfig is kernel with cfg's settings (its Wasm is set).
+func kernelConfig(t *testing.T, cfg cages.Config, progs ...string) *cages.Kernel {
+	t.Helper()
+	cfg.Wasm = rt.Program
+	k := cages.New(cfg)
 	require.NoError(t, programs.Install(k))
 	require.NoError(t, k.Install("/bin/sh", sh.Main))
 	for _, name := range progs {

@@ -75,7 +75,11 @@ var compileOnly = map[string]bool{"-c": true, "-S": true, "-E": true, "-M": true
 // wasm32-wasi target and sysroot, gocage's headers before wasi-libc's,
 // then args as given (-O2 -o prog.wasm prog.c ...), and, when linking,
 // gocage's runtime object (before libc, so its pipe, fcntl, poll... are
-// the ones linked) and the export that fork needs.
+// the ones linked), the export that fork needs, the wrapper that gives
+// open its O_CLOEXEC, and --stack-first: the C stack below the data, so
+// that overflowing it traps (SIGSEGV) rather than silently overwriting
+// the program's static data, which wasm-ld's default layout puts below
+// the stack.
 func (t *Toolchain) Args(dir string, args []string) []string {
 	out := []string{"--target=wasm32-wasi", "--sysroot=" + t.Sysroot,
 		"-isystem", filepath.Join(dir, "include"), "-include", "gocage_prelude.h"}
@@ -83,7 +87,8 @@ func (t *Toolchain) Args(dir string, args []string) []string {
 	if !linking(args) {
 		return out
 	}
-	return append(out, filepath.Join(dir, "gocage.o"), "-Wl,--export=__stack_pointer")
+	return append(out, filepath.Join(dir, "gocage.o"), "-Wl,--export=__stack_pointer",
+		"-Wl,--wrap=__wasilibc_nocwd_openat_nomode", "-Wl,--stack-first")
 }
 
 // linking reports whether clang links with args.

@@ -2,9 +2,11 @@
  *
  * Linked before wasi-libc, it provides the POSIX calls WASI lacks (pipe,
  * dup, fork, exec, wait, kill, signals, process groups, poll, fcntl's
- * descriptor commands...) on the "gocage" host module, and translates
- * wasi-libc's constants (open flags, poll events, errno) to and from the
- * Linux values the kernel uses. Host functions return a result >= 0 or a
+ * descriptor commands...) on the "gocage" host module, translates
+ * wasi-libc's constants (open flags, poll events, file types, errno) to
+ * and from the Linux values the kernel uses, and replaces or wraps the
+ * few parts of wasi-libc that get POSIX wrong (chdir; futimens and
+ * utimensat; open's O_CLOEXEC). Host functions return a result >= 0 or a
  * negated WASI errno, which is what wasi-libc's errno values are.
  */
 #include <errno.h>
@@ -21,6 +23,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <wasi/api.h>
 
 #define IMPORT(name) __attribute__((import_module("gocage"), import_name(#name)))
 
@@ -70,29 +73,95 @@ static int ret(int r) {
 	return r;
 }
 
-/* The working directory: wasi-libc keeps its own (relative paths are
- * resolved against it); the kernel's is brought up to date before a call
- * that depends on it (exec, mkfifo, fork), and the program starts in the
- * kernel's. */
+/* The working directory is the kernel's: chdir changes it there, and
+ * wasi-libc's copy (__wasilibc_cwd, against which it resolves relative
+ * paths from the preopened "/") is set to what the kernel's getcwd then
+ * answers. wasi-libc's own chdir only joins strings, so that after
+ * chdir("d") and chdir("..") its cwd was "/x/d/..", which stops working
+ * once d is removed, and getcwd printed it. The two replace wasi-libc's
+ * chdir.o. */
 extern char *__wasilibc_cwd;
-static char synced_cwd[PATH_MAX] = "/";
+int __wasilibc_find_abspath(const char *, const char **, const char **);
 
-static void sync_cwd(void) {
-	if (__wasilibc_cwd == NULL || strcmp(__wasilibc_cwd, synced_cwd) == 0)
-		return;
-	if (__gocage_chdir(__wasilibc_cwd, strlen(__wasilibc_cwd)) == 0)
-		strncpy(synced_cwd, __wasilibc_cwd, sizeof synced_cwd - 1);
+static int set_cwd_from_kernel(void) {
+	static char *mine;
+	char buf[PATH_MAX];
+	int r = __gocage_getcwd(buf, sizeof buf);
+	if (r < 0)
+		return ret(r);
+	char *cwd = strdup(buf);
+	if (cwd == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	__wasilibc_cwd = cwd;
+	free(mine);
+	mine = cwd;
+	return 0;
+}
+
+int chdir(const char *path) {
+	int r = __gocage_chdir(path, strlen(path));
+	if (r < 0)
+		return ret(r);
+	return set_cwd_from_kernel();
+}
+
+/* wasi-libc's hook for relative paths: the cwd joined with path, split
+ * into a preopen and the path relative to it (in *relative, grown if
+ * can_realloc). */
+int __wasilibc_find_relpath_alloc(const char *path, const char **prefix, char **relative,
+		size_t *relative_len, int can_realloc) {
+	static char *joined;
+	static size_t joined_len;
+	const char *abs = path;
+	if (path[0] == 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (path[0] != '/') {
+		size_t cl = strlen(__wasilibc_cwd), pl = strlen(path);
+		if (cl + pl + 2 > joined_len) {
+			char *b = realloc(joined, cl + pl + 2);
+			if (b == NULL) {
+				errno = ENOMEM;
+				return -1;
+			}
+			joined = b;
+			joined_len = cl + pl + 2;
+		}
+		memcpy(joined, __wasilibc_cwd, cl);
+		if (cl == 0 || joined[cl - 1] != '/')
+			joined[cl++] = '/';
+		memcpy(joined + cl, path, pl + 1);
+		abs = joined;
+	}
+	const char *rel;
+	int fd = __wasilibc_find_abspath(abs, prefix, &rel);
+	if (fd == -1)
+		return -1;
+	size_t n = strlen(rel) + 1;
+	if (*relative_len < n) {
+		if (!can_realloc) {
+			errno = ERANGE;
+			return -1;
+		}
+		char *b = realloc(*relative, n);
+		if (b == NULL) {
+			errno = ENOMEM;
+			return -1;
+		}
+		*relative = b;
+		*relative_len = n;
+	}
+	memcpy(*relative, rel, n);
+	return fd;
 }
 
 static struct sigaction actions[NSIG];
 
 __attribute__((constructor)) static void gocage_init(void) {
-	char buf[PATH_MAX];
-	if (__gocage_getcwd(buf, sizeof buf) > 0) {
-		strncpy(synced_cwd, buf, sizeof synced_cwd - 1);
-		if (strcmp(buf, "/") != 0)
-			chdir(buf);
-	}
+	set_cwd_from_kernel(); /* the program starts in the kernel's cwd */
 	/* Ignored signals stay ignored across exec. */
 	for (int sig = 1; sig < NSIG; sig++)
 		if (__gocage_sigaction(sig, 3, 0, 0, 0) == 1)
@@ -101,8 +170,10 @@ __attribute__((constructor)) static void gocage_init(void) {
 
 /* Descriptors. */
 
+/* pipe2's and dup3's flags in Linux's encoding; a flag neither knows is
+ * passed on as itself, for the kernel to refuse (EINVAL) as Linux does. */
 static int linux_fdflags(int flags) {
-	int l = 0;
+	int l = flags & ~(O_CLOEXEC | O_NONBLOCK);
 	if (flags & O_CLOEXEC)
 		l |= L_O_CLOEXEC;
 	if (flags & O_NONBLOCK)
@@ -115,6 +186,20 @@ int pipe(int fd[2]) { return pipe2(fd, 0); }
 int dup(int fd) { return ret(__gocage_dup(fd)); }
 int dup2(int fd, int to) { return ret(__gocage_dup2(fd, to)); }
 int dup3(int fd, int to, int flags) { return ret(__gocage_dup3(fd, to, linux_fdflags(flags))); }
+
+/* open's O_CLOEXEC: wasi-libc has none (its O_CLOEXEC is 0, gocage's
+ * fcntl.h gives it a bit of its own) and would drop the flag. Every open
+ * of wasi-libc (open, openat, creat, fopen, opendir...) ends in
+ * __wasilibc_nocwd_openat_nomode, which the link wraps with this (see
+ * cc.Toolchain.Args). */
+int __real___wasilibc_nocwd_openat_nomode(int, const char *, int);
+
+int __wrap___wasilibc_nocwd_openat_nomode(int dirfd, const char *path, int flags) {
+	int fd = __real___wasilibc_nocwd_openat_nomode(dirfd, path, flags & ~O_CLOEXEC);
+	if (fd >= 0 && (flags & O_CLOEXEC))
+		__gocage_fcntl(fd, F_SETFD, FD_CLOEXEC);
+	return fd;
+}
 
 /* F_GETFL's Linux flags in wasi-libc's encoding, and back for F_SETFL. */
 static int wasi_oflags(int l) {
@@ -205,20 +290,27 @@ int poll(struct pollfd *fds, nfds_t n, int timeout) {
 
 /* Processes. */
 
+/* fork saves the call stack here (Asyncify unwinds into it, and the
+ * child and the parent rewind from it): some 20 bytes a frame, so a few
+ * thousand frames fit. Asyncify checks the end only once the unwind is
+ * over, having written what did not fit beyond it: the guard takes a
+ * modest overrun; a larger one runs over the data that follows, and
+ * either way the host then ends the program with a message, before
+ * anything reads that data (wasm.go, forkTooDeep). The position and the
+ * end come first, where no overrun can reach them and defeat the check. */
 #define UNWIND_SIZE (64 * 1024)
 #define UNWIND_GUARD (16 * 1024)
-static char unwind_stack[UNWIND_SIZE + UNWIND_GUARD] __attribute__((aligned(16)));
-static struct { char *start, *end; } async_data;
+static struct {
+	char *pos, *end;
+	char stack[UNWIND_SIZE + UNWIND_GUARD] __attribute__((aligned(16)));
+} async_data;
 
 /* The host reads Asyncify's data structure through this export. */
 __attribute__((export_name("gocage_async_buf"))) void *gocage_async_buf(void) { return &async_data; }
 
 pid_t fork(void) {
-	sync_cwd();
-	/* The saved stack may run into the guard; Asyncify notices only
-	 * after writing, so the guard keeps that write inside our array. */
-	async_data.start = unwind_stack;
-	async_data.end = unwind_stack + UNWIND_SIZE;
+	async_data.pos = async_data.stack;
+	async_data.end = async_data.stack + UNWIND_SIZE;
 	return ret(__gocage_fork());
 }
 
@@ -227,7 +319,6 @@ pid_t vfork(void) { return fork(); }
 extern char **environ;
 
 int execve(const char *path, char *const argv[], char *const envp[]) {
-	sync_cwd();
 	return ret(__gocage_execve(path, argv, envp));
 }
 
@@ -347,9 +438,75 @@ mode_t umask(mode_t mask) { return __gocage_umask(mask & 0777); }
 int getrlimit(int res, struct rlimit *rl) { return ret(__gocage_getrlimit(res, rl)); }
 int setrlimit(int res, const struct rlimit *rl) { return ret(__gocage_setrlimit(res, rl)); }
 
+/* File times. wasi-libc's futimens and utimensat (its 2022 snapshot) read
+ * the times even when they are NULL ("now": they set both to 0 instead)
+ * and refuse UTIME_NOW; these replace futimens.o and utimensat.o. */
+static int wasi_times(const struct timespec *t, __wasi_timestamp_t *atim, __wasi_timestamp_t *mtim,
+		__wasi_fstflags_t *flags) {
+	*atim = *mtim = 0;
+	*flags = 0;
+	if (t == NULL) {
+		*flags = __WASI_FSTFLAGS_ATIM_NOW | __WASI_FSTFLAGS_MTIM_NOW;
+		return 0;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (t[i].tv_nsec == UTIME_OMIT)
+			continue;
+		if (t[i].tv_nsec == UTIME_NOW) {
+			*flags |= i ? __WASI_FSTFLAGS_MTIM_NOW : __WASI_FSTFLAGS_ATIM_NOW;
+			continue;
+		}
+		if (t[i].tv_nsec < 0 || t[i].tv_nsec >= 1000000000 || t[i].tv_sec < 0)
+			return EINVAL;
+		*(i ? mtim : atim) = (__wasi_timestamp_t)t[i].tv_sec * 1000000000 + t[i].tv_nsec;
+		*flags |= i ? __WASI_FSTFLAGS_MTIM : __WASI_FSTFLAGS_ATIM;
+	}
+	return 0;
+}
+
+int futimens(int fd, const struct timespec t[2]) {
+	__wasi_timestamp_t atim, mtim;
+	__wasi_fstflags_t flags;
+	int e = wasi_times(t, &atim, &mtim, &flags);
+	if (e == 0)
+		e = __wasi_fd_filestat_set_times(fd, atim, mtim, flags);
+	if (e != 0) {
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+/* wasi-libc's utimensat resolves the path to a preopen and this. */
+int __wasilibc_nocwd_utimensat(int fd, const char *path, const struct timespec t[2], int at) {
+	__wasi_timestamp_t atim, mtim;
+	__wasi_fstflags_t flags;
+	if (at & ~AT_SYMLINK_NOFOLLOW) {
+		errno = EINVAL;
+		return -1;
+	}
+	int e = wasi_times(t, &atim, &mtim, &flags);
+	if (e == 0)
+		e = __wasi_path_filestat_set_times(fd, at & AT_SYMLINK_NOFOLLOW ? 0 : __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW,
+			path, atim, mtim, flags);
+	if (e != 0) {
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+/* wasi-libc's S_IFIFO is 0140000, Linux's S_IFSOCK (it has no FIFOs and
+ * gives sockets and FIFOs one type); the other types have Linux's values. */
+#define L_S_IFIFO 0010000
+
 int mknod(const char *path, mode_t mode, dev_t dev) {
-	sync_cwd();
-	return ret(__gocage_mknod(path, mode, dev));
+	unsigned l = mode & ~S_IFMT;
+	if ((mode & S_IFMT) == S_IFIFO)
+		l |= L_S_IFIFO;
+	else
+		l |= mode & S_IFMT;
+	return ret(__gocage_mknod(path, l, dev));
 }
 int mkfifo(const char *path, mode_t mode) { return mknod(path, S_IFIFO | (mode & 07777), 0); }
 
