@@ -150,6 +150,8 @@ type instance struct {
 	ctx     context.Context
 	mod     api.Module
 	preopen int // the fd of the preopened "/" (-1: none)
+	// pre is a forked child's instance, made inside the fork, or nil.
+	pre api.Module
 
 	// forking is set by the fork import when it has started the unwind;
 	// rewinding while the stack is rebuilt back into fork, which then
@@ -185,6 +187,7 @@ type forkImage struct {
 	mem     []byte
 	sp      uint64
 	preopen int
+	err     error // the child's instance could not be made
 }
 
 // start instantiates inst's module and runs it: from _start, or, for a
@@ -208,19 +211,21 @@ func (r *Runtime) start(inst *instance, img *forkImage) int {
 	inst.ctx = ctx
 	// No stdio, args or environment in the config: the bridge's WASI
 	// reads them from the cage.
-	cfg := wazero.NewModuleConfig().WithName("").WithStartFunctions()
-	mod, err := r.rt.InstantiateModule(ctx, inst.m.cm, cfg)
-	if err != nil {
-		p.Write(2, []byte(fmt.Sprintf("gocage: %s: %v\n", progName(p), err)))
-		return 126
+	mod := inst.pre // a forked child's, instantiated inside the fork
+	if mod == nil {
+		var err error
+		if mod, err = r.instantiate(inst.m); err != nil {
+			p.Write(2, []byte(fmt.Sprintf("gocage: %s: %v\n", progName(p), err)))
+			return 126
+		}
 	}
 	defer mod.Close(context.Background())
 	inst.mod = mod
 	r.instances.Store(p.Cage().Pid(), inst)
 	defer r.instances.CompareAndDelete(p.Cage().Pid(), inst)
 	if img != nil {
-		if err := restore(mod, img); err != nil {
-			p.Write(2, []byte(fmt.Sprintf("gocage: %s: fork: %v\n", progName(p), err)))
+		if img.err != nil {
+			p.Write(2, []byte(fmt.Sprintf("gocage: %s: fork: %v\n", progName(p), img.err)))
 			return 126
 		}
 		inst.preopen = img.preopen
@@ -230,7 +235,7 @@ func (r *Runtime) start(inst *instance, img *forkImage) int {
 		}
 	}
 	for {
-		_, err = mod.ExportedFunction("_start").Call(ctx)
+		_, err := mod.ExportedFunction("_start").Call(ctx)
 		if !inst.forking {
 			return finish(p, err)
 		}
@@ -254,21 +259,43 @@ func (r *Runtime) start(inst *instance, img *forkImage) int {
 	}
 }
 
+// instantiate makes a new instance of a module without running it. No
+// stdio, args or environment in the config: the bridge's WASI reads them
+// from the cage.
+func (r *Runtime) instantiate(m *module) (api.Module, error) {
+	return r.rt.InstantiateModule(context.Background(), m.cm, wazero.NewModuleConfig().WithName("").WithStartFunctions())
+}
+
 // fork makes the child cage of a module that has unwound for fork and
 // returns the fork import's answer for the parent: the child's pid, or a
-// negated WASI errno.
+// negated WASI errno. The child's instance is made inside the fork, while
+// the parent's memory cannot change, and the memory is copied once,
+// straight into it.
 func (r *Runtime) fork(inst *instance) int64 {
 	mem := inst.mod.Memory()
 	raw, _ := mem.Read(0, mem.Size())
-	img := &forkImage{mem: append([]byte(nil), raw...), preopen: inst.preopen}
+	img := &forkImage{mem: raw, preopen: inst.preopen}
 	if g := inst.mod.ExportedGlobal("__stack_pointer"); g != nil {
 		img.sp = g.Get()
 	}
 	m := inst.m
-	pid, err := inst.p.Fork(func(child *cages.Proc) int {
-		ci := &instance{r: r, m: m, p: child, preopen: -1}
+	pid, err := inst.p.ForkPrepared(func(child *cages.Cage) cages.Program {
+		ci := &instance{r: r, m: m, preopen: -1}
 		ci.catching.Store(inst.catching.Load())
-		return r.start(ci, img)
+		mod, err := r.instantiate(m)
+		if err == nil {
+			if err = restore(mod, img); err != nil {
+				mod.Close(context.Background())
+			}
+		}
+		childImg := &forkImage{sp: img.sp, preopen: img.preopen, err: err}
+		if err == nil {
+			ci.pre = mod
+		}
+		return func(p *cages.Proc) int {
+			ci.p = p
+			return r.start(ci, childImg)
+		}
 	})
 	if err != nil {
 		return -int64(wasiErrno(err))
