@@ -5,7 +5,7 @@
 //
 // It runs
 //
-//	go test -run '^$' -bench . -benchmem -count N ./cages ./pipes ./programs/sh ./grates
+//	go test -run '^$' -bench . -benchmem -count N ./cages ./pipes ./programs/sh ./grates ./wasm
 //
 // from the module root, writes the output to bench.txt there (or -out),
 // and then prints, for every target row (BenchmarkGetpid/gocage against
@@ -23,7 +23,7 @@
 // Usage:
 //
 //	go run ./internal/benchreport [-count 6] [-bench regexp] [-benchtime d]
-//	    [-out bench.txt] [-pkgs "./cages ./pipes ./programs/sh ./grates"] [-benchstat=true]
+//	    [-out bench.txt] [-pkgs "./cages ./pipes ./programs/sh ./grates ./wasm"] [-benchstat=true]
 //	    [-strict] [-in file]
 //
 // With -in it does not run anything: it reports on a file a previous run
@@ -56,6 +56,9 @@ const cagesPkg = "github.com/gocage/gocage/cages"
 // gratesPkg is the grates' package, home of the tracing benchmarks.
 const gratesPkg = "github.com/gocage/gocage/grates"
 
+// wasmPkg is the WASM bridge's package.
+const wasmPkg = "github.com/gocage/gocage/wasm"
+
 // shPkg is the shell's package, home of the pipeline benchmarks.
 const shPkg = "github.com/gocage/gocage/programs/sh"
 
@@ -67,7 +70,7 @@ func main() {
 	bench := flag.String("bench", ".", "run the benchmarks matching `regexp` (go test -bench)")
 	benchtime := flag.String("benchtime", "", "go test -benchtime `d` (default: go test's)")
 	out := flag.String("out", "", "save the raw output to `file` (default: bench.txt in the module root)")
-	pkgs := flag.String("pkgs", "./cages ./pipes ./programs/sh ./grates", "the `packages` to benchmark")
+	pkgs := flag.String("pkgs", "./cages ./pipes ./programs/sh ./grates ./wasm", "the `packages` to benchmark")
 	timeout := flag.String("timeout", "60m", "go test -timeout `d`")
 	doBenchstat := flag.Bool("benchstat", true, "also print benchstat's summary ("+benchstatCmd+")")
 	strict := flag.Bool("strict", false, "exit with status 1 if a target is missed")
@@ -427,6 +430,32 @@ var targets = []target{
 		gocage: measure{"BenchmarkWrite64/gocage", "ns/op"},
 		ref:    measure{"BenchmarkWrite64/host", "ns/op"}, refLabel: "host write",
 		ratio: faster,
+	},
+
+	// WASM programs (issue 6), each beside the same C code built natively.
+	{
+		label:  "minigzip | minigzip -d, 10 MB",
+		gocage: measure{wasmPkg + " BenchmarkMinigzip/gocage", "ns/op"},
+		ref:    measure{wasmPkg + " BenchmarkMinigzip/native", "ns/op"}, refLabel: "native, host pipes",
+		kind: maxSlowdown, bound: 2, text: "≤ 2× native",
+	},
+	{
+		label:  "fork + exit + waitpid, WASM, 1 MiB memory",
+		gocage: measure{wasmPkg + " BenchmarkWasmForkExitWait/gocage", "ns/op"},
+		ref:    measure{wasmPkg + " BenchmarkWasmForkExitWait/native", "ns/op"}, refLabel: "native fork",
+		ratio: faster, kind: maxValue, bound: 1e6, text: "≤ 1 ms",
+	},
+	{
+		label:  "start of a cached 100 KiB module (fork, exec, exit, wait)",
+		gocage: measure{wasmPkg + " BenchmarkWasmStart/gocage", "ns/op"},
+		ref:    measure{wasmPkg + " BenchmarkWasmStart/native", "ns/op"}, refLabel: "host fork+exec of the native build",
+		ratio: faster, kind: maxValue, bound: 1e6, text: "≤ 1 ms",
+	},
+	{
+		label:  "1-byte pread from a WASM cage, whole path",
+		gocage: measure{wasmPkg + " BenchmarkWasmPread1/gocage", "ns/op"},
+		ref:    measure{wasmPkg + " BenchmarkWasmPread1/host", "ns/op"}, refLabel: "host pread, tmpfs",
+		kind: maxSlowdown, bound: 1.5, text: "≤ 1.5× host",
 	},
 
 	// 3i interposition (issue 5): overheads against gocage without grates,
