@@ -411,39 +411,23 @@ func fdFilestatSetTimes(inst *instance, mem api.Memory, s []uint64) uint64 {
 }
 
 func fdPread(inst *instance, mem api.Memory, s []uint64) uint64 {
-	iov, ok := iovecs(mem, u32(s, 1), u32(s, 2))
-	if !ok {
-		return wasiEFAULT
-	}
-	off, total := int64(s[3]), 0
-	for _, b := range iov {
-		n, err := inst.p.Pread(fd(s, 0), b, off)
-		if err != nil {
-			if total == 0 {
-				return wasiErrno(err)
-			}
-			break
-		}
-		total += n
-		off += int64(n)
-		if n < len(b) {
-			break
-		}
-	}
-	if !putU32(mem, u32(s, 4), uint32(total)) {
-		return wasiEFAULT
-	}
-	return wasiSuccess
+	return positioned(mem, s, inst.p.Pread)
 }
 
 func fdPwrite(inst *instance, mem api.Memory, s []uint64) uint64 {
+	return positioned(mem, s, inst.p.Pwrite)
+}
+
+// positioned is fd_pread and fd_pwrite: op on each iovec in turn at the
+// offset, until one is short; the count is stored at the last parameter.
+func positioned(mem api.Memory, s []uint64, op func(fd int, b []byte, off int64) (int, error)) uint64 {
 	iov, ok := iovecs(mem, u32(s, 1), u32(s, 2))
 	if !ok {
 		return wasiEFAULT
 	}
 	off, total := int64(s[3]), 0
 	for _, b := range iov {
-		n, err := inst.p.Pwrite(fd(s, 0), b, off)
+		n, err := op(fd(s, 0), b, off)
 		if err != nil {
 			if total == 0 {
 				return wasiErrno(err)
