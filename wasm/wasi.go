@@ -472,27 +472,17 @@ func fdPrestatDirName(inst *instance, mem api.Memory, s []uint64) uint64 {
 }
 
 func fdRead(inst *instance, mem api.Memory, s []uint64) uint64 {
-	iov, ok := iovecs(mem, u32(s, 1), u32(s, 2))
-	if !ok {
-		return wasiEFAULT
-	}
-	var n int
-	var err error
-	if len(iov) == 1 {
-		n, err = inst.p.Read(fd(s, 0), iov[0])
-	} else {
-		n, err = inst.p.Readv(fd(s, 0), iov)
-	}
-	if err != nil {
-		return wasiErrno(err)
-	}
-	if !putU32(mem, u32(s, 3), uint32(n)) {
-		return wasiEFAULT
-	}
-	return wasiSuccess
+	return vectored(mem, s, inst.p.Read, inst.p.Readv)
 }
 
 func fdWrite(inst *instance, mem api.Memory, s []uint64) uint64 {
+	return vectored(mem, s, inst.p.Write, inst.p.Writev)
+}
+
+// vectored is fd_read and fd_write: one call for the iovecs (the plain
+// one for a single buffer, the common case), the count stored at the
+// last parameter.
+func vectored(mem api.Memory, s []uint64, one func(int, []byte) (int, error), many func(int, [][]byte) (int, error)) uint64 {
 	iov, ok := iovecs(mem, u32(s, 1), u32(s, 2))
 	if !ok {
 		return wasiEFAULT
@@ -500,9 +490,9 @@ func fdWrite(inst *instance, mem api.Memory, s []uint64) uint64 {
 	var n int
 	var err error
 	if len(iov) == 1 {
-		n, err = inst.p.Write(fd(s, 0), iov[0])
+		n, err = one(fd(s, 0), iov[0])
 	} else {
-		n, err = inst.p.Writev(fd(s, 0), iov)
+		n, err = many(fd(s, 0), iov)
 	}
 	if err != nil {
 		return wasiErrno(err)
