@@ -119,6 +119,10 @@ type Cage struct {
 
 	// done is closed when the cage has exited (zombie or reaped).
 	done chan struct{}
+
+	// x holds the attributes of the calls added for the C library (nice
+	// value, name, timers, alternate signal stack...); see cage_ext.go.
+	x cageExt
 }
 
 // newCage returns a cage with fresh state and the fd table fds (nil: a new
@@ -151,6 +155,7 @@ func newCage(k *Kernel, pid int, parent *Cage, fds *fdtable.Table) *Cage {
 	c.rlimits[posix.RLIMIT_RTPRIO] = posix.Rlimit{}
 	c.rlimits[posix.RLIMIT_NOFILE] = posix.Rlimit{Cur: fdtable.DefaultLimit, Max: 1048576}
 	c.table.Store(k.defaultTable)
+	c.initExt()
 	return c
 }
 

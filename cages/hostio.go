@@ -14,22 +14,52 @@ import (
 )
 
 // terminal is the state a host terminal keeps for the cages using it: its
-// foreground process group (tcsetpgrp), which the host's ^C goes to.
+// foreground process group (tcsetpgrp), which the host's ^C goes to, the
+// session it is the controlling terminal of, and its termios and window
+// size (see tty.go), which are the host terminal's own when the host's
+// stdio is one.
 type terminal struct {
 	fg atomic.Int64
+
+	// host is the host terminal the stdio is, or nil: then termios and
+	// window size are kept here. Immutable.
+	host hostTTY
+
+	mu sync.Mutex
+	// sid is the session whose controlling terminal this is. Protected
+	// by mu.
+	sid int
+	// termios and winsize are the terminal's settings when it has no
+	// host terminal. Protected by mu.
+	termios posix.Termios
+	winsize posix.Winsize
 }
 
-// ioctl answers the terminal requests: TIOCSPGRP and TIOCGPGRP move and
-// read the foreground group; TCGETS and the rest succeed (isatty).
-func (t *terminal) ioctl(req uint64, arg *int64) (bool, posix.Errno) {
+// ioctl answers the terminal requests that take an int: TIOCSPGRP and
+// TIOCGPGRP move and read the foreground group; TCGETS, TCSETS and
+// TIOCGWINSZ with an int argument (isatty) succeed. The requests with a
+// structure are answered by sysIoctl (tty.go).
+func (t *terminal) ioctl(task fdtable.Task, req uint64, arg *int64) (bool, posix.Errno) {
+	c, _ := task.(*Cage)
 	switch req {
 	case posix.TIOCSPGRP:
+		if err := t.ctty(c); err != 0 {
+			return true, err
+		}
 		if arg == nil {
 			return true, posix.EFAULT
+		}
+		if c != nil {
+			if err := c.foregroundOK(int(*arg)); err != 0 {
+				return true, err
+			}
 		}
 		t.fg.Store(*arg)
 		return true, 0
 	case posix.TIOCGPGRP:
+		if err := t.ctty(c); err != 0 {
+			return true, err
+		}
 		if arg == nil {
 			return true, posix.EFAULT
 		}
@@ -80,7 +110,7 @@ func ttyDescription(rd *fdtable.Description, term *terminal) *fdtable.Descriptio
 // Ioctl implements fdtable.File: the terminal requests; FIONREAD is the
 // pipe's.
 func (t *ttyFile) Ioctl(task fdtable.Task, d *fdtable.Description, req uint64, arg *int64) posix.Errno {
-	if ok, err := t.term.ioctl(req, arg); ok {
+	if ok, err := t.term.ioctl(task, req, arg); ok {
 		return err
 	}
 	return t.File.Ioctl(task, d, req, arg)
@@ -151,9 +181,9 @@ func writerDescription(w io.Writer, term *terminal) *fdtable.Description {
 
 // Ioctl implements fdtable.File: a terminal writer answers the terminal
 // requests; any other writer is not a terminal (ENOTTY).
-func (h *hostWriter) Ioctl(_ fdtable.Task, _ *fdtable.Description, req uint64, arg *int64) posix.Errno {
+func (h *hostWriter) Ioctl(task fdtable.Task, _ *fdtable.Description, req uint64, arg *int64) posix.Errno {
 	if h.term != nil {
-		if ok, err := h.term.ioctl(req, arg); ok {
+		if ok, err := h.term.ioctl(task, req, arg); ok {
 			return err
 		}
 	}

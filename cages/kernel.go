@@ -12,9 +12,12 @@
 // It may import posix, fdtable, pipes and threei; nothing above it.
 //
 // Lock order: Kernel.tree, then Cage.sigMu, then Cage.waitMu, then any
-// file's lock. Waking a sleeping cage (Cage.interrupt) takes the lock of the
-// condition it sleeps on, so it is never called with a lock held that the
-// sleeper might hold: in particular never with Kernel.tree held.
+// file's lock (the flock table's lock is one: flock sleeps under it). The
+// per-cage attributes of cage_ext.go (cageExt.mu) and a terminal's mu are
+// leaves, taken last. Waking a sleeping cage (Cage.interrupt) takes the
+// lock of the condition it sleeps on, so it is never called with a lock
+// held that the sleeper might hold: in particular never with Kernel.tree
+// held.
 package cages
 
 import (
@@ -24,7 +27,6 @@ import (
 	"io"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/puzpuzpuz/xsync/v4"
 
@@ -82,8 +84,7 @@ const (
 //
 // A Kernel is safe for concurrent use.
 type Kernel struct {
-	cfg   Config
-	start time.Time // Immutable.
+	cfg Config
 
 	// cages maps pid to cage, zombies included.
 	cages *xsync.Map[int, *Cage]
@@ -107,6 +108,12 @@ type Kernel struct {
 
 	// fs is the filesystem. Immutable.
 	fs *vfs.FS
+
+	// flocks are the flock(2) locks of every file, by inode.
+	flocks flockTable
+	// reclocks are the fcntl(2) record locks of every file, keyed as
+	// flocks are.
+	reclocks recLockTable
 }
 
 // New returns a kernel with cfg's settings and an init cage.
@@ -122,7 +129,6 @@ func New(cfg Config) *Kernel {
 	}
 	k := &Kernel{
 		cfg:          cfg,
-		start:        time.Now(),
 		cages:        xsync.NewMap[int, *Cage](),
 		defaultTable: defaultTable(),
 		nextPid:      initPid + 1,
@@ -327,7 +333,7 @@ func (p *Process) Signal(sig int) error {
 	if sig == 0 {
 		return nil
 	}
-	p.c.Signal(sig)
+	p.c.signalFrom(sig, p.c.userInfo(nil, posix.SI_USER))
 	return nil
 }
 
@@ -406,8 +412,7 @@ func (k *Kernel) Start(spec Spec) (*Process, error) {
 	// Stdio first: fds at or above a lower limit stay open, as on Linux.
 	var term *terminal
 	if spec.Terminal {
-		term = &terminal{}
-		term.fg.Store(int64(c.pid))
+		term = newTerminal(c.pid, spec.Stdin, spec.Stdout, spec.Stderr)
 	}
 	c.installStdio(spec.Stdin, spec.Stdout, spec.Stderr, term)
 	if n := spec.Limits.NoFile; n > 0 {
@@ -492,8 +497,12 @@ func (k *Kernel) removeLocked(c *Cage) {
 	k.count.Add(-1)
 }
 
-// killGroup sends sig to every cage in process group pgid.
-func (k *Kernel) killGroup(pgid, sig int) error {
+// killGroup sends sig to every cage in process group pgid, from the host.
+func (k *Kernel) killGroup(pgid, sig int) error { return k.killGroupFrom(nil, pgid, sig) }
+
+// killGroupFrom sends sig to every cage in process group pgid, from cage
+// from (nil: the host).
+func (k *Kernel) killGroupFrom(from *Cage, pgid, sig int) error {
 	var targets []*Cage
 	k.tree.Lock()
 	k.cages.Range(func(_ int, c *Cage) bool {
@@ -508,7 +517,7 @@ func (k *Kernel) killGroup(pgid, sig int) error {
 	}
 	if sig != 0 {
 		for _, c := range targets {
-			c.Signal(sig)
+			c.signalFrom(sig, c.userInfo(from, posix.SI_USER))
 		}
 	}
 	return nil

@@ -116,6 +116,17 @@ func (p *Proc) do(call *threei.Call) (int64, posix.Errno) {
 	}
 }
 
+// Checkpoint delivers the cage's pending, unblocked signals as a return
+// to user space does, without a system call: handlers run, and a fatal
+// signal (a kill) ends the cage here, Checkpoint then not returning. A
+// WASM program that computes without calls reaches one at its loop
+// headers.
+func (p *Proc) Checkpoint() {
+	if p.c.interrupted() && !p.c.exiting() {
+		p.deliver()
+	}
+}
+
 // deliver delivers every pending, unblocked signal at this boundary, as
 // the kernel's exit_to_user_mode_loop does: it takes the signals one by
 // one, lowest first, setting up a frame for each caught one (its handler's
@@ -146,7 +157,10 @@ func (p *Proc) deliver() (handled, restart bool) {
 	}
 	for i := len(frames) - 1; i >= 0; i-- {
 		d := frames[i]
-		if d.action.Handler != nil {
+		switch {
+		case d.action.Run != nil:
+			d.action.Run(p, d.sig)
+		case d.action.Handler != nil:
 			d.action.Handler(d.sig)
 		}
 		p.c.endHandler(d.frame)

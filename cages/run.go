@@ -112,16 +112,23 @@ func (c *Cage) exit() {
 	k := c.k
 	c.setAlarm(0)
 	c.fds.CloseAll()
+	k.flocks.sweep()                 // the locks of descriptions that just went
+	k.reclocks.release(c, nil, true) // and the cage's record locks
+	c.recordExitTime()
 
 	c.sigMu.Lock()
 	st := c.exitWS
 	c.sigMu.Unlock()
 	c.notifyExit(st) // before the parent can see the zombie
 
+	var deathSig []*Cage // children that asked for PR_SET_PDEATHSIG
 	k.tree.Lock()
 	c.status = st
 	init := k.init
 	for ch := range c.children {
+		if ch.state == stateRunning && ch.pdeathSignal() != 0 {
+			deathSig = append(deathSig, ch)
+		}
 		ch.parent = init
 		if init.children == nil {
 			init.children = map[*Cage]struct{}{}
@@ -144,12 +151,19 @@ func (c *Cage) exit() {
 	if parent != init {
 		// Queue SIGCHLD before the zombie can be seen, so its handler has
 		// run by the time wait returns the child.
+		parent.noteSender(posix.SIGCHLD, childInfo(c, st))
 		wake = parent.queueSignal(posix.SIGCHLD)
 	}
 	parent.childCond.Broadcast()
 	k.tree.Unlock()
 	if wake {
 		parent.interrupt()
+	}
+	if parent != init {
+		parent.wakeSigwait(posix.SIGCHLD)
+	}
+	for _, ch := range deathSig {
+		ch.signalFrom(ch.pdeathSignal(), ch.userInfo(c, posix.SI_USER))
 	}
 	if g := c.grate.Load(); g != nil {
 		g.die()
@@ -172,6 +186,7 @@ func (k *Kernel) fork(parent *Cage) (*Cage, posix.Errno) {
 	child.blocked.Store(parent.blocked.Load())
 	parent.sigMu.Unlock()
 	child.table.Store(parent.table.Load())
+	parent.forkExt(child)
 
 	k.tree.Lock()
 	if parent.pending.Load()&(1<<(posix.SIGKILL-1)) != 0 || parent.state != stateRunning {

@@ -23,6 +23,15 @@ type SigAction struct {
 	// Handler runs on the cage's goroutine at a system-call boundary when
 	// Disposition is SigCatch. It receives the signal number.
 	Handler func(sig int)
+	// Run, when set, runs instead of Handler and receives the Proc of
+	// the cage that takes the signal: a handler copied to a forked child
+	// then runs in the child, whatever cage installed it. The WASM
+	// bridge uses it to find the instance whose memory the handler is in.
+	Run func(p *Proc, sig int)
+	// Data is the installer's own value, kept with the action and given
+	// back by rt_sigaction's old action (a WASM program's handler
+	// address). The kernel does not read it.
+	Data uint64
 	// Flags are SA_RESTART, SA_NODEFER, SA_RESETHAND, SA_NOCLDWAIT...
 	Flags int
 	// Mask is added to the signal mask while Handler runs.

@@ -90,6 +90,7 @@ func sysWrite(call *threei.Call) (int64, posix.Errno) {
 // SIGPIPE; a partial count wins over the errno.
 func (c *Cage) writeResult(n int, err posix.Errno) (int64, posix.Errno) {
 	if err == posix.EPIPE {
+		c.noteSender(posix.SIGPIPE, c.userInfo(c, posix.SI_USER))
 		c.queueSignal(posix.SIGPIPE)
 	}
 	if err != 0 && n == 0 {
@@ -146,15 +147,32 @@ func sysWritev(call *threei.Call) (int64, posix.Errno) {
 	return c.writeResult(n, err)
 }
 
-// sysClose implements close(2).
+// sysClose implements close(2). Closing the last descriptor of an open
+// file description releases its flock(2) and OFD locks; closing any
+// descriptor of a file releases the cage's record locks on the file.
 func sysClose(call *threei.Call) (int64, posix.Errno) {
-	return 0, cageOf(call).fds.Close(call.Args[0].Int32())
+	c := cageOf(call)
+	fd := call.Args[0].Int32()
+	keys := c.k.reclocks.keysFor(c, []int{fd})
+	err := c.fds.Close(fd)
+	c.k.flocks.sweep()
+	c.k.reclocks.release(c, keys, false)
+	return 0, err
 }
 
 // sysCloseRange implements close_range(2).
 func sysCloseRange(call *threei.Call) (int64, posix.Errno) {
+	c := cageOf(call)
 	first, last := uint32(call.Args[0].Val), uint32(call.Args[1].Val)
-	return 0, cageOf(call).fds.CloseRange(uint(first), uint(last), int(call.Args[2].Val))
+	flags := int(call.Args[2].Val)
+	var keys []flockKey
+	if flags&posix.CLOSE_RANGE_CLOEXEC == 0 && first <= last {
+		keys = c.k.reclocks.keysFor(c, c.closingFds(uint(first), uint(last)))
+	}
+	err := c.fds.CloseRange(uint(first), uint(last), flags)
+	c.k.flocks.sweep()
+	c.k.reclocks.release(c, keys, false)
+	return 0, err
 }
 
 // pipeFlags are the flags pipe2(2) accepts.
@@ -246,21 +264,36 @@ func dup3(c *Cage, oldfd, newfd, flags int) (int64, posix.Errno) {
 	if err != 0 {
 		return -1, err
 	}
+	keys := c.k.reclocks.keysFor(c, []int{newfd}) // closing newfd releases them
 	if err := c.fds.Set(newfd, d, flags&posix.O_CLOEXEC != 0); err != 0 {
 		d.DecRef()
 		return -1, err
 	}
+	c.k.flocks.sweep() // newfd's old description may be gone
+	c.k.reclocks.release(c, keys, false)
 	return int64(newfd), 0
 }
 
 // sysFcntl implements fcntl(2) for F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD,
-// F_SETFD, F_GETFL, F_SETFL, F_GETPIPE_SZ and F_SETPIPE_SZ.
+// F_SETFD, F_GETFL, F_SETFL, F_GETPIPE_SZ and F_SETPIPE_SZ, and the
+// record-lock commands F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK,
+// F_OFD_SETLK and F_OFD_SETLKW, whose third argument is a *posix.Flock
+// (see recLockTable).
 //
 // # Errors
 //
-//   - EBADF: fd is not open; a pipe-size command on a non-pipe.
+//   - EBADF: fd is not open; a pipe-size command on a non-pipe; a lock
+//     command on an O_PATH fd, or F_RDLCK (F_WRLCK) on an fd not open for
+//     reading (writing).
+//   - EFAULT: a lock command without a *posix.Flock.
 //   - EINVAL: F_DUPFD's minimum is at or above RLIMIT_NOFILE (or
-//     negative); an unknown command.
+//     negative); an unknown command; a bad l_type or l_whence, a range
+//     starting before 0, an F_OFD_ command with a nonzero l_pid.
+//   - EOVERFLOW: a range ending beyond the largest offset.
+//   - EAGAIN: F_SETLK or F_OFD_SETLK and another owner's lock conflicts.
+//   - EDEADLK: F_SETLKW would wait for a cage that waits for the caller.
+//   - EINTR: a signal arrived while F_SETLKW waited (restarted under
+//     SA_RESTART).
 //   - EMFILE: no free descriptor at or above the minimum.
 //   - EBUSY, EPERM: F_SETPIPE_SZ below the queued data, above the maximum.
 func sysFcntl(call *threei.Call) (int64, posix.Errno) {
@@ -302,6 +335,12 @@ func sysFcntl(call *threei.Call) (int64, posix.Errno) {
 			q.Notify()
 		}
 		return 0, 0
+	case posix.F_GETLK, posix.F_SETLK, posix.F_SETLKW, posix.F_OFD_GETLK, posix.F_OFD_SETLK, posix.F_OFD_SETLKW:
+		lk, _ := call.Args[2].Ptr.(*posix.Flock)
+		if err := c.fcntlLock(d, cmd, lk); err != 0 {
+			return -1, err
+		}
+		return 0, 0
 	case posix.F_GETPIPE_SZ, posix.F_SETPIPE_SZ:
 		if _, ok := pipes.FromFile(d.File()); !ok {
 			return -1, posix.EBADF
@@ -312,7 +351,10 @@ func sysFcntl(call *threei.Call) (int64, posix.Errno) {
 }
 
 // sysIoctl implements ioctl(2): FIONBIO, FIOCLEX and FIONCLEX for every
-// fd; FIONREAD and device requests are the file's.
+// fd; FIONREAD and device requests are the file's. On a terminal, TCGETS,
+// TCSETS, TCSETSW and TCSETSF take a *posix.Termios, TIOCGWINSZ and
+// TIOCSWINSZ a *posix.Winsize (see ttyIoctl); TIOCGPGRP and TIOCSPGRP an
+// *int32. On anything else the terminal requests fail with ENOTTY.
 func sysIoctl(call *threei.Call) (int64, posix.Errno) {
 	c := cageOf(call)
 	fd, req := call.Args[0].Int32(), uint32(call.Args[1].Val)
@@ -323,6 +365,10 @@ func sysIoctl(call *threei.Call) (int64, posix.Errno) {
 	defer d.DecRef()
 	argp, _ := call.Args[2].Ptr.(*int32)
 	switch req {
+	case posix.TCGETS, posix.TCSETS, posix.TCSETSW, posix.TCSETSF, posix.TIOCGWINSZ, posix.TIOCSWINSZ, posix.TIOCSCTTY:
+		if t := terminalOf(d.File()); t != nil {
+			return t.ttyIoctl(c, d, req, &call.Args[2])
+		}
 	case posix.FIOCLEX, posix.FIONCLEX:
 		return 0, c.fds.SetCloexec(fd, req == posix.FIOCLEX)
 	case posix.FIONBIO:
@@ -375,76 +421,13 @@ func sysPoll(call *threei.Call) (int64, posix.Errno) {
 }
 
 // poll checks fds, and unless something is ready or the timeout is zero,
-// waits for a readiness change, the timeout, or a signal.
+// waits for a readiness change, the timeout (in milliseconds; negative:
+// forever), or a signal.
 func (c *Cage) poll(fds []posix.PollFd, timeout int) (int64, posix.Errno) {
-	descs := make([]*fdtable.Description, len(fds))
-	for i := range fds {
-		if fds[i].Fd >= 0 {
-			if d, err := c.fds.Get(int(fds[i].Fd)); err == 0 {
-				descs[i] = d
-			}
-		}
+	d := time.Duration(-1)
+	if timeout >= 0 {
+		d = time.Duration(timeout) * time.Millisecond
 	}
-	defer func() {
-		for _, d := range descs {
-			if d != nil {
-				d.DecRef()
-			}
-		}
-	}()
-	scan := func() int64 {
-		n := int64(0)
-		for i := range fds {
-			fds[i].Revents = 0
-			if fds[i].Fd < 0 {
-				continue
-			}
-			d := descs[i]
-			if d == nil {
-				fds[i].Revents = posix.POLLNVAL
-			} else {
-				mask := fds[i].Events | posix.POLLERR | posix.POLLHUP
-				fds[i].Revents = d.File().Readiness(d, mask) & mask
-			}
-			if fds[i].Revents != 0 {
-				n++
-			}
-		}
-		return n
-	}
-	if n := scan(); n > 0 || timeout == 0 {
-		return n, 0
-	}
-	w := fdtable.NewWaiter()
-	for _, d := range descs {
-		if d != nil {
-			if q := d.File().Queue(); q != nil {
-				q.Register(w)
-				defer q.Unregister(w)
-			}
-		}
-	}
-	var deadline time.Time
-	if timeout > 0 {
-		deadline = time.Now().Add(time.Duration(timeout) * time.Millisecond)
-		t := time.AfterFunc(time.Duration(timeout)*time.Millisecond, w.Wake)
-		defer t.Stop()
-	}
-	for {
-		if n := scan(); n > 0 {
-			return n, 0
-		}
-		if timeout > 0 && !time.Now().Before(deadline) {
-			return 0, 0
-		}
-		w.Mu.Lock()
-		for !w.Ready {
-			if err := c.Block(&w.Cond); err != 0 {
-				w.Mu.Unlock()
-				return -1, err
-			}
-		}
-		w.Ready = false
-		w.Mu.Unlock()
-	}
+	n, _, err := c.pollFor(fds, d)
+	return n, err
 }

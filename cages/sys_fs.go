@@ -72,8 +72,12 @@ func (v procView) Pids() []int {
 }
 
 // Name returns the program's name, as /proc/self/status and ps show it:
-// the last element of argv[0], at most 15 bytes (TASK_COMM_LEN).
+// what prctl(PR_SET_NAME) set, or else the last element of argv[0], at
+// most 15 bytes (TASK_COMM_LEN).
 func (c *Cage) Name() string {
+	if n, ok := c.comm(); ok {
+		return n
+	}
 	args := c.Args()
 	if len(args) == 0 {
 		return ""

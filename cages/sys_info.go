@@ -15,7 +15,9 @@ var monoBase = time.Now()
 
 // sysClockGettime implements clock_gettime(2) into a *posix.Timespec.
 // CLOCK_PROCESS_CPUTIME_ID and CLOCK_THREAD_CPUTIME_ID report the time since
-// the kernel started (Go cannot measure one goroutine's CPU time).
+// the cage was created (Go cannot measure one goroutine's CPU time), as
+// times(2) and getrusage(2) do. CLOCK_TAI is CLOCK_REALTIME, as on a
+// system whose TAI offset was never set.
 //
 // # Errors
 //
@@ -26,12 +28,12 @@ func sysClockGettime(call *threei.Call) (int64, posix.Errno) {
 	ts, _ := call.Args[1].Ptr.(*posix.Timespec)
 	var ns int64
 	switch call.Args[0].Int32() {
-	case posix.CLOCK_REALTIME, posix.CLOCK_REALTIME_COARSE:
+	case posix.CLOCK_REALTIME, posix.CLOCK_REALTIME_COARSE, posix.CLOCK_TAI:
 		ns = time.Now().UnixNano()
 	case posix.CLOCK_MONOTONIC, posix.CLOCK_MONOTONIC_RAW, posix.CLOCK_MONOTONIC_COARSE, posix.CLOCK_BOOTTIME:
-		ns = int64(time.Since(monoBase)) + int64(time.Second)
+		ns = monoNow()
 	case posix.CLOCK_PROCESS_CPUTIME_ID, posix.CLOCK_THREAD_CPUTIME_ID:
-		ns = int64(time.Since(c.k.start))
+		ns = int64(c.cpuTime())
 	default:
 		return -1, posix.EINVAL
 	}

@@ -188,8 +188,12 @@ func sysExecve(call *threei.Call) (int64, posix.Errno) {
 	}
 	argv = append([]string(nil), argv...)
 	envv = append([]string(nil), envv...)
+	keys := c.k.reclocks.keysFor(c, c.cloexecFds())
 	c.fds.CloseOnExec()
+	c.k.flocks.sweep()
+	c.k.reclocks.release(c, keys, false)
 	c.resetHandlersOnExec()
+	c.execExt()
 	c.k.tree.Lock()
 	c.execed = true
 	c.k.tree.Unlock()
@@ -255,6 +259,7 @@ func sysWait4(call *threei.Call) (int64, posix.Errno) {
 			if ch.state == stateZombie {
 				delete(c.children, ch)
 				k.removeLocked(ch)
+				c.addChildTime(ch)
 				if status != nil {
 					*status = ch.status
 				}
@@ -304,7 +309,7 @@ func sysKill(call *threei.Call) (int64, posix.Errno) {
 			return -1, posix.EINVAL
 		}
 		if sig != 0 {
-			t.Signal(sig)
+			t.signalFrom(sig, t.userInfo(c, posix.SI_USER))
 		}
 		return 0, 0
 	case pid == -1:
@@ -323,7 +328,7 @@ func sysKill(call *threei.Call) (int64, posix.Errno) {
 		}
 		for _, t := range targets {
 			if sig != 0 {
-				t.Signal(sig)
+				t.signalFrom(sig, t.userInfo(c, posix.SI_USER))
 			}
 		}
 		return 0, 0
@@ -335,7 +340,7 @@ func sysKill(call *threei.Call) (int64, posix.Errno) {
 	if badSig {
 		sig = 0 // only look the group up
 	}
-	if err := k.killGroup(group, sig); err != nil {
+	if err := k.killGroupFrom(c, group, sig); err != nil {
 		return -1, posix.ESRCH
 	}
 	if badSig {

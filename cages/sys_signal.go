@@ -37,7 +37,7 @@ func sysRtSigaction(call *threei.Call) (int64, posix.Errno) {
 	if act != nil {
 		a := *act
 		a.Mask &^= unblockable
-		if a.Disposition == SigCatch && a.Handler == nil {
+		if a.Disposition == SigCatch && a.Handler == nil && a.Run == nil {
 			a.Disposition = SigDefault
 		}
 		c.setActionLocked(sig, a)
@@ -123,9 +123,10 @@ func sysRtSigsuspend(call *threei.Call) (int64, posix.Errno) {
 	return -1, posix.EINTR
 }
 
-// sysAlarm implements alarm(2).
+// sysAlarm implements alarm(2): ITIMER_REAL set to the seconds given,
+// with no period (see setitimer).
 func sysAlarm(call *threei.Call) (int64, posix.Errno) {
-	return int64(cageOf(call).setAlarm(uint(uint32(call.Args[0].Val)))), 0
+	return int64(cageOf(call).alarmSeconds(uint(uint32(call.Args[0].Val)))), 0
 }
 
 // sysNanosleep implements nanosleep(2): *posix.Timespec request and

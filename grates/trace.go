@@ -673,6 +673,8 @@ func (f *formatter) structArg(i int, spec threei.ArgSpec, a *threei.Arg) {
 		switch {
 		case x.Disposition == cages.SigIgnore:
 			b = append(b, "SIG_IGN"...)
+		case x.Disposition == cages.SigCatch && x.Run != nil:
+			b = appendAddr(b, uintptr(x.Data)) // a WASM program's handler address
 		case x.Disposition == cages.SigCatch && x.Handler != nil:
 			b = appendAddr(b, reflect.ValueOf(x.Handler).Pointer())
 		default:

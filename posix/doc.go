@@ -2,7 +2,11 @@
 // their glibc messages, open/fcntl/at/seek/poll/ioctl flags, file-mode bits,
 // wait options and wait-status encoding, signal numbers, names, messages and
 // default actions, signal sets, resource limits, clock ids, the Timespec,
-// Utsname and Stat structures, and the Linux x86-64 system-call numbers.
+// Utsname and Stat structures, and the Linux x86-64 system-call numbers;
+// for the C library's further calls, the Timeval, Itimerval, Tms, Rusage,
+// Sysinfo, Siginfo, SignalStack, FdSet, Termios and Winsize structures and
+// the flock, getrandom, priority, prctl, fallocate, fadvise and terminal
+// constants.
 //
 // All numbers are Linux x86-64 values written as constants, whatever the host
 // operating system: the package uses neither syscall nor golang.org/x/sys and

@@ -49,7 +49,35 @@ const (
 	F_GETPIPE_SZ    = 1032 // Get the capacity of a pipe
 	F_ADD_SEALS     = 1033 // Add memfd seals
 	F_GET_SEALS     = 1034 // Get memfd seals
+	F_OFD_GETLK     = 36   // Test for an open-file-description record lock
+	F_OFD_SETLK     = 37   // Acquire or release an OFD record lock, non-blocking
+	F_OFD_SETLKW    = 38   // Acquire or release an OFD record lock, blocking
 )
+
+// Lock types of struct flock's l_type (fcntl(2) record locks).
+const (
+	F_RDLCK = 0 // Shared (read) lock
+	F_WRLCK = 1 // Exclusive (write) lock
+	F_UNLCK = 2 // Unlock; F_GETLK's answer when nothing conflicts
+)
+
+// Flock is struct flock of fcntl(2)'s record-lock commands (F_GETLK,
+// F_SETLK, F_SETLKW and their F_OFD_ twins), with Linux x86-64's layout
+// (32 bytes: Type at 0, Whence at 2, Start at 8, Len at 16, Pid at 24),
+// which is also the wasm32 C library's. Start is relative to Whence
+// (SEEK_SET, SEEK_CUR or SEEK_END); Len 0 means to the end of the file
+// and beyond, a negative Len the Len bytes before Start. Pid is the
+// owner's pid in an F_GETLK answer (-1 for an OFD lock), and must be 0
+// in an F_OFD_ request.
+type Flock struct {
+	Type   int16
+	Whence int16
+	_      [4]byte
+	Start  int64
+	Len    int64
+	Pid    int32
+	_      [4]byte
+}
 
 // FD_CLOEXEC is the close-on-exec descriptor flag of F_GETFD and F_SETFD.
 const FD_CLOEXEC = 1
