@@ -16,7 +16,8 @@
 //
 // It does not model sockets, block devices, file locks, extended
 // attributes, O_TMPFILE (EOPNOTSUPP), RENAME_EXCHANGE on host directories
-// (EINVAL), FIFOs inside host directories, or supplementary groups.
+// (EINVAL), or supplementary groups. A FIFO made in a host directory is a
+// real FIFO on the host; cages that open it meet in the kernel's pipe.
 //
 // Lock order: FS.mu (the mount table) is never held while taking another
 // lock. Within an in-memory filesystem: fdtable.Description's offset lock,

@@ -141,13 +141,16 @@ func (fs *FS) populateDev(d *inode) {
 	d.create(Cred{}, "shm", posix.S_IFDIR|0o1777, "")
 }
 
-// populateEtc writes /etc's stubs.
+// populateEtc writes /etc's stubs: the user and group databases, the
+// hostname, hosts and the name-service switch (files only).
 func (fs *FS) populateEtc() {
 	o := fs.opts
 	fs.WriteFile("/etc/passwd", fmt.Appendf(nil,
 		"root:x:0:0:root:/root:/bin/sh\nuser:x:%d:%d:user:/home/user:/bin/sh\n", o.UID, o.GID), 0o644)
 	fs.WriteFile("/etc/group", fmt.Appendf(nil, "root:x:0:\nuser:x:%d:\n", o.GID), 0o644)
 	fs.WriteFile("/etc/hostname", []byte(o.Hostname+"\n"), 0o644)
+	fs.WriteFile("/etc/hosts", fmt.Appendf(nil, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t%s\n", o.Hostname), 0o644)
+	fs.WriteFile("/etc/nsswitch.conf", []byte("passwd: files\ngroup: files\nshadow: files\nhosts: files\nnetworks: files\nprotocols: files\nservices: files\n"), 0o644)
 }
 
 // addMount mounts m at the entry name of dir.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gocage/gocage/fdtable"
+	"github.com/gocage/gocage/pipes"
 	"github.com/gocage/gocage/posix"
 )
 
@@ -30,6 +31,12 @@ type hostFS struct {
 	// hostUID and hostGID are the host process's.
 	uid, gid         int
 	hostUID, hostGID int
+
+	// fifosMu guards fifos: the in-kernel pipe of each FIFO of the
+	// directory that a cage has opened, by the host file's identity, so
+	// that every open of one FIFO meets in one pipe.
+	fifosMu sync.Mutex
+	fifos   map[any]*pipes.Pipe
 }
 
 func newHostFS(dir string, readOnly bool, dev uint64, opts Options) (*hostFS, error) {
@@ -176,7 +183,9 @@ func (n *hostNode) readlink(*Ctx) (string, posix.Errno) {
 	return t, hostErrno(err)
 }
 
-// create implements node. FIFOs cannot be made through os.Root: EPERM.
+// create implements node. A FIFO is made with mknodat in the directory
+// opened through os.Root, by a name of one component: it cannot land
+// outside the directory.
 func (n *hostNode) create(_ Cred, name string, mode uint32, target string) (node, posix.Errno) {
 	if n.h.readOnly {
 		return nil, posix.EROFS
@@ -198,6 +207,15 @@ func (n *hostNode) create(_ Cred, name string, mode uint32, target string) (node
 		}
 	case posix.S_IFLNK:
 		err = r.Symlink(target, rel)
+	case posix.S_IFIFO:
+		var dir *os.File
+		if dir, err = r.Open(n.rel); err == nil {
+			err = mkfifoAt(dir, name, perm)
+			dir.Close()
+		}
+		if err == nil {
+			err = r.Chmod(rel, fileMode(perm)) // the host process's umask must not apply
+		}
 	default:
 		return nil, posix.EPERM
 	}
@@ -335,13 +353,26 @@ func (n *hostNode) setattr(a *attrs) posix.Errno {
 }
 
 // open implements node: regular files and directories only.
-func (n *hostNode) open(_ *Ctx, loc Loc, flags int) (*fdtable.Description, posix.Errno) {
+func (n *hostNode) open(ctx *Ctx, loc Loc, flags int) (*fdtable.Description, posix.Errno) {
 	fi, err := n.h.root.Lstat(n.rel)
 	if err != nil {
 		return nil, hostErrno(err)
 	}
 	if fi.IsDir() {
 		return fdtable.NewDescription(&dirFile{loc: loc}, flags), 0
+	}
+	if fi.Mode()&os.ModeNamedPipe != 0 {
+		// Never opened on the host (that would block the host's thread):
+		// cages meet in the kernel's pipe of this FIFO, as in memory.
+		t := ctx.Task
+		if t == nil {
+			t = fdtable.HostTask{}
+		}
+		pd, e := n.h.fifo(n.rel, fi).OpenFIFO(t, flags&^(posix.O_LARGEFILE|posix.O_DIRECTORY|posix.O_NOFOLLOW))
+		if e != 0 {
+			return nil, e
+		}
+		return fdtable.NewDescription(&fifoFile{File: pd.File(), loc: loc}, flags), 0
 	}
 	if !fi.Mode().IsRegular() {
 		return nil, posix.ENXIO
@@ -361,6 +392,23 @@ func (n *hostNode) open(_ *Ctx, loc Loc, flags int) (*fdtable.Description, posix
 		return nil, hostErrno(err)
 	}
 	return fdtable.NewDescription(&hostFile{loc: loc, f: f, h: n.h, rel: n.rel}, flags), 0
+}
+
+// fifo returns the kernel's pipe of the host FIFO at rel, found by its
+// identity (device and inode where the host has them, else its path).
+func (h *hostFS) fifo(rel string, fi os.FileInfo) *pipes.Pipe {
+	id := fileID(rel, fi)
+	h.fifosMu.Lock()
+	defer h.fifosMu.Unlock()
+	p := h.fifos[id]
+	if p == nil {
+		if h.fifos == nil {
+			h.fifos = map[any]*pipes.Pipe{}
+		}
+		p = pipes.New()
+		h.fifos[id] = p
+	}
+	return p
 }
 
 // list implements node.

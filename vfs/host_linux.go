@@ -7,6 +7,8 @@ import (
 	"os"
 	"syscall"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/gocage/gocage/posix"
 )
 
@@ -39,4 +41,30 @@ func sysStat(st *posix.Stat, fi os.FileInfo, h *hostFS) {
 	st.Atim = posix.Timespec{Sec: s.Atim.Sec, Nsec: s.Atim.Nsec}
 	st.Mtim = posix.Timespec{Sec: s.Mtim.Sec, Nsec: s.Mtim.Nsec}
 	st.Ctim = posix.Timespec{Sec: s.Ctim.Sec, Nsec: s.Ctim.Nsec}
+}
+
+// mkfifoAt makes the FIFO name (one component) in the directory dir.
+func mkfifoAt(dir *os.File, name string, perm uint32) error {
+	raw, err := dir.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var e error
+	if cerr := raw.Control(func(fd uintptr) {
+		e = unix.Mknodat(int(fd), name, unix.S_IFIFO|perm&0o7777, 0)
+	}); cerr != nil {
+		return cerr
+	}
+	if e != nil {
+		return &os.PathError{Op: "mkfifo", Path: name, Err: e}
+	}
+	return nil
+}
+
+// fileID is a host file's identity: its device and inode.
+func fileID(rel string, fi os.FileInfo) any {
+	if s, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return [2]uint64{s.Dev, s.Ino}
+	}
+	return rel
 }

@@ -43,3 +43,9 @@ func sysErrno(err error) (posix.Errno, bool) {
 // sysStat leaves the portable answer: a hashed inode number, one link,
 // the cage user as owner, the modification time for all three times.
 func sysStat(*posix.Stat, os.FileInfo, *hostFS) {}
+
+// mkfifoAt fails: FIFOs in host directories need Linux's mknodat.
+func mkfifoAt(*os.File, string, uint32) error { return syscall.EPERM }
+
+// fileID is a host file's identity: its path in the directory.
+func fileID(rel string, _ os.FileInfo) any { return rel }
