@@ -17,7 +17,7 @@ lint:
 	go run $(STATICCHECK) ./...
 
 race:
-	go test -race -count=1 ./...
+	go test -race -count=1 -timeout 30m ./...
 
 cross:
 	GOOS=darwin GOARCH=arm64 go build ./...
@@ -31,14 +31,17 @@ bench:
 	go run ./internal/benchreport -count 6
 
 # wasm-toolchain: the Debian packages `gocage cc` and the WASM tests need
-# (clang for wasm32-wasi, wasm-ld, compiler-rt, wasi-libc, wasm-opt).
-WASM_PACKAGES := clang-19 lld-19 libclang-rt-19-dev-wasm32 wasi-libc binaryen
+# (clang for wasm32, wasm-ld, llvm-ar, compiler-rt, wasi-libc, wasm-opt;
+# tcl, which sqlite's own build needs to make its amalgamation),
+# then gocage's C library, built once into the user's cache directory.
+WASM_PACKAGES := clang-19 lld-19 llvm-19 libclang-rt-19-dev-wasm32 wasi-libc binaryen tcl
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 wasm-toolchain:
-	@if command -v clang-19 >/dev/null && command -v wasm-ld-19 >/dev/null && command -v wasm-opt >/dev/null && [ -f /usr/lib/wasm32-wasi/libc.a ]; then \
+	@if command -v clang-19 >/dev/null && command -v wasm-ld-19 >/dev/null && command -v llvm-ar-19 >/dev/null && command -v wasm-opt >/dev/null && command -v tclsh >/dev/null && [ -f /usr/lib/wasm32-wasi/libc.a ]; then \
 		echo "wasm toolchain: installed"; \
 	else \
 		$(SUDO) apt-get update -q && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(WASM_PACKAGES); \
 	fi
+	go run ./cmd/gocage cc --version

@@ -146,7 +146,7 @@ execv a file without x: EACCES
 execv neither ELF, module nor script: ENOEXEC
 execvp no-such-command: ENOENT
 execvp "": ENOENT
-still running, lowest free fd 4
+still running, lowest free fd 3
 `, out)
 	require.Empty(t, errs)
 	require.Equal(t, posix.Exited(0), st)
@@ -157,7 +157,7 @@ still running, lowest free fd 4
 func TestWasmExec_Chain(t *testing.T) {
 	k := kernel(t, "execs")
 	out, errs, st := run(t, k, "", "execs chain 50")
-	require.Equal(t, "chain done, lowest free fd 4\n", out)
+	require.Equal(t, "chain done, lowest free fd 3\n", out)
 	require.Empty(t, errs)
 	require.Equal(t, posix.Exited(0), st)
 	require.Zero(t, k.NumCages())
@@ -189,14 +189,14 @@ func TestWasmExample_Pipeline(t *testing.T) {
 	require.Equal(t, posix.Exited(0), st)
 }
 
-// TestWasm_CStackOverflow_SIGSEGV: a recursion that outgrows the 64 KiB C
+// TestWasm_CStackOverflow_SIGSEGV: a recursion that outgrows the 1 MiB C
 // stack dies of SIGSEGV (gocage cc links the stack first, below the
 // data), where wasm-ld's default layout would let it overwrite the
 // program's static data and go on.
 func TestWasm_CStackOverflow_SIGSEGV(t *testing.T) {
 	k := kernel(t, "forks")
-	out, errs, st := run(t, k, "", "forks cstack 50; forks cstack 100; echo status $?")
-	require.Equal(t, "recursing\nsurvived, 51\nrecursing\nstatus 139\n", out)
+	out, errs, st := run(t, k, "", "forks cstack 500; forks cstack 1100; echo status $?")
+	require.Equal(t, "recursing\nsurvived, 501\nrecursing\nstatus 139\n", out)
 	require.Equal(t, "Segmentation fault\n", errs)
 	require.Equal(t, posix.Exited(0), st)
 }

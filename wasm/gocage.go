@@ -4,122 +4,137 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
+	"runtime"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/sys"
 
 	"github.com/gocage/gocage/cages"
 	"github.com/gocage/gocage/posix"
 )
 
-// The "gocage" host module: what WASI lacks, for gocage's C runtime
-// (wasm/runtime/gocage.c) to build the POSIX calls on. Every function
-// takes i32s and returns an i32: a result ≥ 0, or a negated WASI errno.
-// Flags and structures travel in Linux's encoding: the C runtime
-// translates wasi-libc's constants, so that the kernel sees Linux's.
-
-// gocageFuncs are the host module's functions and their arities.
-var gocageFuncs = []struct {
-	name  string
-	arity int
-	fn    func(inst *instance, mem api.Memory, s []uint64) int64
-}{
-	{"pipe2", 2, gPipe2},
-	{"dup", 1, func(inst *instance, _ api.Memory, s []uint64) int64 { return ret(inst.p.Dup(fd(s, 0))) }},
-	{"dup2", 2, func(inst *instance, _ api.Memory, s []uint64) int64 { return ret(inst.p.Dup2(fd(s, 0), fd(s, 1))) }},
-	{"dup3", 3, func(inst *instance, _ api.Memory, s []uint64) int64 {
-		return ret(inst.p.Dup3(fd(s, 0), fd(s, 1), int(int32(s[2]))))
-	}},
-	{"fcntl", 3, func(inst *instance, _ api.Memory, s []uint64) int64 {
-		return ret(inst.p.Fcntl(fd(s, 0), int(int32(s[1])), int(int32(s[2]))))
-	}},
-	{"fionread", 2, gFionread},
-	{"execve", 3, gExecve},
-	{"wait4", 3, gWait4},
-	{"kill", 2, func(inst *instance, _ api.Memory, s []uint64) int64 {
-		return ret(0, inst.p.Kill(int(int32(s[0])), int(int32(s[1]))))
-	}},
-	{"getpid", 0, func(inst *instance, _ api.Memory, _ []uint64) int64 { return int64(inst.p.Getpid()) }},
-	{"getppid", 0, func(inst *instance, _ api.Memory, _ []uint64) int64 { return int64(inst.p.Getppid()) }},
-	{"getpgid", 1, func(inst *instance, _ api.Memory, s []uint64) int64 { return ret(inst.p.Getpgid(int(int32(s[0])))) }},
-	{"setpgid", 2, func(inst *instance, _ api.Memory, s []uint64) int64 {
-		return ret(0, inst.p.Setpgid(int(int32(s[0])), int(int32(s[1]))))
-	}},
-	{"getsid", 1, func(inst *instance, _ api.Memory, s []uint64) int64 { return ret(inst.p.Getsid(int(int32(s[0])))) }},
-	{"setsid", 0, func(inst *instance, _ api.Memory, _ []uint64) int64 { return ret(inst.p.Setsid()) }},
-	{"sigaction", 5, gSigaction},
-	{"sigprocmask", 3, gSigprocmask},
-	{"sigpending", 1, gSigpending},
-	{"sigsuspend", 1, gSigsuspend},
-	{"alarm", 1, func(inst *instance, _ api.Memory, s []uint64) int64 { return int64(inst.p.Alarm(uint(uint32(s[0])))) }},
-	{"getrlimit", 2, gGetrlimit},
-	{"setrlimit", 2, gSetrlimit},
-	{"mknod", 3, gMknod},
-	{"poll", 3, gPoll},
-	{"chdir", 2, gChdir},
-	{"getcwd", 2, gGetcwd},
-	{"umask", 1, func(inst *instance, _ api.Memory, s []uint64) int64 { return int64(inst.p.Umask(int(uint32(s[0])))) }},
-	{"fork", 0, gFork},
-}
+// The "gocage" host module: the system-call interface of gocage's C
+// library (musl for wasm32, built by wasm/cc). It has four functions:
+//
+//   - syscall(n i32, a1..a6 i64) i64: Linux system call n (x86-64
+//     numbering) with its arguments as Linux x32 passes them (ints
+//     sign-extended, pointers and sizes zero-extended, off_t whole),
+//     structures in the C library's wasm32 layouts; the result, or
+//     -errno with Linux's numbers. Nothing is translated: the C library
+//     sees Linux's errno, flag and signal numbers.
+//   - fork() i32: fork through Asyncify (the module unwinds, the host
+//     copies it, both rewind).
+//   - setjmp(env i32) i32 and longjmp(env, val i32): the C stack saved and
+//     restored through Asyncify (setjmp.c in the C library).
+//
+// A module that imports gocage.syscall is a "Linux" module: the bridge
+// gives it no preopened directory and answers fork with Linux's errnos.
 
 // instantiateGocage adds the gocage host module to rt.
 func instantiateGocage(ctx context.Context, rt wazero.Runtime) error {
 	b := rt.NewHostModuleBuilder("gocage")
-	for _, f := range gocageFuncs {
-		fn := f.fn
-		params := make([]api.ValueType, f.arity)
-		for i := range params {
-			params[i] = i32
+	b.NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(func(ctx context.Context, m api.Module, s []uint64) {
+		inst := instanceOf(ctx)
+		if inst == nil {
+			s[0] = negErrno(posix.ENOSYS)
+			return
 		}
-		b.NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(func(ctx context.Context, m api.Module, stack []uint64) {
-			inst := instanceOf(ctx)
-			if inst == nil {
-				stack[0] = uint64(uint32(1<<32 - wasiENOSYS))
-				return
-			}
-			inst.mod = m
-			inst.calls.Add(1)
-			stack[0] = uint64(uint32(int32(fn(inst, m.Memory(), stack))))
-			inst.calls.Add(1)
-		}), params, []api.ValueType{i32}).Export(f.name)
-	}
+		inst.mod = m
+		inst.calls.Add(1)
+		args := [6]uint64{s[1], s[2], s[3], s[4], s[5], s[6]}
+		s[0] = uint64(inst.syscall(m.Memory(), int(int32(uint32(s[0]))), &args))
+		inst.calls.Add(1)
+	}), []api.ValueType{i32, i64, i64, i64, i64, i64, i64}, []api.ValueType{i64}).Export("syscall")
+	b.NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(func(ctx context.Context, m api.Module, s []uint64) {
+		inst := instanceOf(ctx)
+		if inst == nil {
+			s[0] = negErrno(posix.ENOSYS) & 0xffffffff
+			return
+		}
+		inst.mod = m
+		inst.calls.Add(1)
+		s[0] = uint64(uint32(int32(gFork(inst))))
+		inst.calls.Add(1)
+	}), nil, []api.ValueType{i32}).Export("fork")
+	b.NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(func(ctx context.Context, m api.Module, s []uint64) {
+		inst := instanceOf(ctx)
+		if inst == nil {
+			s[0] = 0
+			return
+		}
+		inst.mod = m
+		s[0] = uint64(uint32(int32(gSetjmp(inst, uint32(s[0])))))
+	}), []api.ValueType{i32}, []api.ValueType{i32}).Export("setjmp")
+	b.NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(func(ctx context.Context, m api.Module, s []uint64) {
+		inst := instanceOf(ctx)
+		if inst == nil {
+			panic(errors.New("longjmp outside a cage"))
+		}
+		val := int32(uint32(s[1]))
+		if val == 0 {
+			val = 1
+		}
+		panic(&longjmpError{env: uint32(s[0]), val: val})
+	}), []api.ValueType{i32, i32}, nil).Export("longjmp")
 	_, err := b.Instantiate(ctx)
 	return err
 }
 
-// ret turns a call's (result, error) into the host module's i32 answer.
-func ret(r int, err error) int64 {
+// syscall serves gocage.syscall: the calls that concern the module
+// itself (its exit, exec, fork and signal handlers) here, the rest in
+// linuxSyscall.
+func (inst *instance) syscall(mem api.Memory, n int, a *[6]uint64) int64 {
+	switch n {
+	case checkpointCall:
+		// An instrumented loop header found its flag raised. While
+		// Asyncify rewinds, the module is not running its code: nothing
+		// may be delivered into it.
+		if !inst.rewinding {
+			inst.p.Checkpoint()
+		}
+		// Let other goroutines run (the collector's among them): Go's
+		// scheduler cannot take the processor from compiled code.
+		runtime.Gosched()
+		return 0
+	case posix.SYS_EXIT, posix.SYS_EXIT_GROUP:
+		panic(sys.NewExitError(uint32(int32(uint32(a[0])) & 0xff)))
+	case posix.SYS_EXECVE:
+		return lExecve(inst, mem, a)
+	case posix.SYS_FORK, posix.SYS_VFORK:
+		return -int64(posix.ENOSYS) // the fork import does it
+	case posix.SYS_RT_SIGACTION:
+		return lSigaction(inst, mem, a)
+	case posix.SYS_RT_SIGRETURN:
+		return -int64(posix.ENOSYS)
+	case posix.SYS_PAUSE:
+		return lret(0, inst.p.Pause())
+	}
+	return inst.linuxSyscall(mem, n, a)
+}
+
+// negErrno is e as an import's negative result.
+func negErrno(e posix.Errno) uint64 { return uint64(-int64(e)) }
+
+// ptr32 returns a pointer argument, and false if it cannot be one.
+func ptr32(v uint64) (uint32, bool) { return uint32(v), v>>32 == 0 }
+
+// lret turns a call's (result, error) into gocage.syscall's answer.
+func lret(r int, err error) int64 {
 	if err != nil {
-		return -int64(wasiErrno(err))
+		return -int64(errnoOf(err))
 	}
 	return int64(r)
 }
 
-// efault is the answer for a bad pointer.
-const efault = -int64(wasiEFAULT)
-
-func gPipe2(inst *instance, mem api.Memory, s []uint64) int64 {
-	r, w, err := inst.p.Pipe2(int(int32(s[1])))
-	if err != nil {
-		return ret(0, err)
+// errnoOf returns err's Linux errno (EIO for an error that has none).
+func errnoOf(err error) posix.Errno {
+	var e posix.Errno
+	if errors.As(err, &e) {
+		return e
 	}
-	if !putU32(mem, u32(s, 0), uint32(r)) || !putU32(mem, u32(s, 0)+4, uint32(w)) {
-		inst.p.Close(r)
-		inst.p.Close(w)
-		return efault
-	}
-	return 0
-}
-
-func gFionread(inst *instance, mem api.Memory, s []uint64) int64 {
-	var n int32
-	if err := inst.p.Ioctl(fd(s, 0), posix.FIONREAD, &n); err != nil {
-		return ret(0, err)
-	}
-	if !putU32(mem, u32(s, 1), uint32(n)) {
-		return efault
-	}
-	return 0
+	return posix.EIO
 }
 
 // cstring reads a NUL-terminated string at ptr, of at most max bytes.
@@ -139,109 +154,152 @@ func cstring(mem api.Memory, ptr uint32, max uint32) (string, bool) {
 }
 
 // cstrings reads a NULL-terminated array of C strings at ptr.
-func cstrings(mem api.Memory, ptr uint32) ([]string, bool) {
+func cstrings(mem api.Memory, ptr uint32) ([]string, posix.Errno) {
 	var out []string
+	total := 0
 	for i := uint32(0); ; i++ {
-		if i > 1<<16 {
-			return nil, false
-		}
 		p, ok := mem.ReadUint32Le(ptr + 4*i)
 		if !ok {
-			return nil, false
+			return nil, posix.EFAULT
 		}
 		if p == 0 {
-			return out, true
+			return out, 0
 		}
-		s, ok := cstring(mem, p, 1<<20)
+		s, ok := cstring(mem, p, 1<<21)
 		if !ok {
-			return nil, false
+			return nil, posix.EFAULT
+		}
+		total += len(s) + 1 + 8
+		if total > 2<<20 { // ARG_MAX, as Linux's limit of a quarter of the stack
+			return nil, posix.E2BIG
 		}
 		out = append(out, s)
 	}
 }
 
-func gExecve(inst *instance, mem api.Memory, s []uint64) int64 {
-	path, ok := cstring(mem, u32(s, 0), 4096)
-	if !ok {
-		return efault
+// lExecve implements execve(2) for a module: on success the module
+// unwinds (run starts the new program).
+func lExecve(inst *instance, mem api.Memory, a *[6]uint64) int64 {
+	pp, ok1 := ptr32(a[0])
+	ap, ok2 := ptr32(a[1])
+	ep, ok3 := ptr32(a[2])
+	if !ok1 || !ok2 || !ok3 {
+		return -int64(posix.EFAULT)
 	}
-	argv, ok := cstrings(mem, u32(s, 1))
+	path, ok := cstring(mem, pp, 4096)
 	if !ok {
-		return efault
+		// No NUL: too long if 4096 bytes were there to read, as
+		// strncpy_from_user finds; a fault if the memory ended first.
+		if pp < mem.Size() && mem.Size()-pp >= 4096 {
+			return -int64(posix.ENAMETOOLONG)
+		}
+		return -int64(posix.EFAULT)
 	}
-	envv, ok := cstrings(mem, u32(s, 2))
-	if !ok {
-		return efault
+	var argv, envv []string
+	var e posix.Errno
+	if ap != 0 {
+		if argv, e = cstrings(mem, ap); e != 0 {
+			return -int64(e)
+		}
+	}
+	if ep != 0 {
+		if envv, e = cstrings(mem, ep); e != 0 {
+			return -int64(e)
+		}
 	}
 	if err := inst.p.Exec(path, argv, envv); err != nil {
-		return ret(0, err)
+		return lret(0, err)
 	}
 	panic(errExec) // unwinds the module; run starts the new program
 }
 
-func gWait4(inst *instance, mem api.Memory, s []uint64) int64 {
-	pid, st, err := inst.p.Wait4(int(int32(s[0])), int(int32(s[2])))
-	if err != nil {
-		return ret(0, err)
-	}
-	if ptr := u32(s, 1); ptr != 0 && pid > 0 {
-		if !putU32(mem, ptr, uint32(st)) {
-			return efault
-		}
-	}
-	return int64(pid)
-}
+// The C library's struct k_sigaction (arch/x32/ksigaction.h): handler,
+// flags and restorer are 4 bytes each, the mask 8.
+const (
+	ksaHandler = 0
+	ksaFlags   = 4
+	ksaMask    = 12
+	ksaSize    = 20
+	sigDFL     = 0
+	sigIGN     = 1
+	saSiginfo  = 4
+)
 
-// gSigaction sets signal sig's disposition: kind 0 default, 1 ignore,
-// 2 catch with the module's function at table index handler (run by the
-// runtime's exported gocage_signal trampoline), with sa_flags flags and
-// the mask at maskPtr. It returns the previous kind.
-func gSigaction(inst *instance, mem api.Memory, s []uint64) int64 {
-	sig, kind, handler, flags, maskPtr := int(int32(s[0])), u32(s, 1), u32(s, 2), int(int32(s[3])), u32(s, 4)
-	var old cages.SigAction
-	if kind > 2 {
-		if err := inst.p.Sigaction(sig, nil, &old); err != nil {
-			return ret(0, err)
-		}
-		return int64(old.Disposition)
+// lSigaction implements rt_sigaction(2) for a module: a caught signal's
+// handler is the function at a table index of the module, run (by
+// gocage_signal, in the C library's crt1.c) in the instance of whichever
+// cage takes the signal — a forked child runs it in its own memory.
+func lSigaction(inst *instance, mem api.Memory, a *[6]uint64) int64 {
+	sig := int(int32(uint32(a[0])))
+	actp, ok1 := ptr32(a[1])
+	oldp, ok2 := ptr32(a[2])
+	if !ok1 || !ok2 {
+		return -int64(posix.EFAULT)
 	}
-	var mask posix.Sigset
-	if maskPtr != 0 {
-		v, ok := mem.ReadUint64Le(maskPtr)
+	if a[3] != 8 {
+		return -int64(posix.EINVAL)
+	}
+	var act *cages.SigAction
+	if actp != 0 {
+		raw, ok := mem.Read(actp, ksaSize)
 		if !ok {
-			return efault
+			return -int64(posix.EFAULT)
 		}
-		mask = posix.Sigset(v)
-	}
-	act := cages.SigAction{Flags: flags, Mask: mask}
-	switch kind {
-	case 1:
-		act.Disposition = cages.SigIgnore
-	case 2:
-		act.Disposition = cages.SigCatch
-		r, pid := inst.r, inst.p.Cage().Pid()
-		act.Handler = func(sig int) {
-			// The instance running in the cage when the signal comes: a
-			// forked child runs the handler in its own copy.
-			if v, ok := r.instances.Load(pid); ok {
-				v.(*instance).callHandler(handler, sig)
+		h := binary.LittleEndian.Uint32(raw[ksaHandler:])
+		flags := int(int32(binary.LittleEndian.Uint32(raw[ksaFlags:])))
+		act = &cages.SigAction{Flags: flags &^ posix.SA_RESTORER, Mask: posix.Sigset(binary.LittleEndian.Uint64(raw[ksaMask:]))}
+		switch h {
+		case sigDFL:
+		case sigIGN:
+			act.Disposition = cages.SigIgnore
+		default:
+			act.Disposition = cages.SigCatch
+			act.Data = uint64(h)
+			r, info := inst.r, flags&saSiginfo != 0
+			act.Run = func(p *cages.Proc, sig int) {
+				if v, ok := r.instances.Load(p.Cage().Pid()); ok {
+					v.(*instance).callHandler(h, sig, info)
+				}
 			}
 		}
 	}
-	if err := inst.p.Sigaction(sig, &act, &old); err != nil {
-		return ret(0, err)
+	var old cages.SigAction
+	if err := inst.p.Sigaction(sig, act, &old); err != nil {
+		return lret(0, err)
 	}
-	bit := uint64(1) << (sig - 1) // sig is valid: the kernel took it
-	if kind == 2 {
-		inst.catching.Or(bit)
-	} else {
-		inst.catching.And(^bit)
+	if sig >= 1 && sig <= 64 && act != nil {
+		bit := uint64(1) << (sig - 1)
+		if act.Disposition == cages.SigCatch {
+			inst.catching.Or(bit)
+		} else {
+			inst.catching.And(^bit)
+		}
 	}
-	return int64(old.Disposition)
+	if oldp != 0 {
+		var raw [ksaSize]byte
+		h := uint32(sigDFL)
+		switch old.Disposition {
+		case cages.SigIgnore:
+			h = sigIGN
+		case cages.SigCatch:
+			h = uint32(old.Data)
+		}
+		binary.LittleEndian.PutUint32(raw[ksaHandler:], h)
+		flags := uint32(old.Flags)
+		if old.Disposition == cages.SigCatch {
+			flags |= posix.SA_RESTORER
+		}
+		binary.LittleEndian.PutUint32(raw[ksaFlags:], flags)
+		binary.LittleEndian.PutUint64(raw[ksaMask:], uint64(old.Mask))
+		if !mem.Write(oldp, raw[:]) {
+			return -int64(posix.EFAULT)
+		}
+	}
+	return 0
 }
 
 // callHandler runs the module's signal handler at table index h.
-func (inst *instance) callHandler(h uint32, sig int) {
+func (inst *instance) callHandler(h uint32, sig int, info bool) {
 	if inst.mod == nil {
 		return
 	}
@@ -249,123 +307,16 @@ func (inst *instance) callHandler(h uint32, sig int) {
 	if f == nil {
 		return
 	}
-	if _, err := f.Call(inst.ctx, uint64(h), uint64(sig)); err != nil {
-		panic(err) // a trap or an exit inside the handler ends the module
+	si := uint64(0)
+	if info {
+		si = 1
 	}
-}
-
-func gSigprocmask(inst *instance, mem api.Memory, s []uint64) int64 {
-	var set *posix.Sigset
-	how, setPtr, oldPtr := int(int32(s[0])), u32(s, 1), u32(s, 2)
-	if setPtr != 0 {
-		v, ok := mem.ReadUint64Le(setPtr)
-		if !ok {
-			return efault
-		}
-		ss := posix.Sigset(v)
-		set = &ss
+	inst.inHandler++
+	defer func() { inst.inHandler-- }()
+	// si_code SI_USER; the sender's pid and uid are not kept by the kernel.
+	if _, err := f.Call(inst.ctx, uint64(h), uint64(sig), si, 0, 0, 0, 0); err != nil {
+		panic(err) // a trap, an exit or a longjmp inside the handler ends the call
 	}
-	old, err := inst.p.Sigprocmask(how, set)
-	if err != nil {
-		return ret(0, err)
-	}
-	if oldPtr != 0 && !putU64(mem, oldPtr, uint64(old)) {
-		return efault
-	}
-	return 0
-}
-
-func gSigpending(inst *instance, mem api.Memory, s []uint64) int64 {
-	set, err := inst.p.Sigpending()
-	if err != nil {
-		return ret(0, err)
-	}
-	if !putU64(mem, u32(s, 0), uint64(set)) {
-		return efault
-	}
-	return 0
-}
-
-func gSigsuspend(inst *instance, mem api.Memory, s []uint64) int64 {
-	v, ok := mem.ReadUint64Le(u32(s, 0))
-	if !ok {
-		return efault
-	}
-	return ret(0, inst.p.Sigsuspend(posix.Sigset(v)))
-}
-
-func gGetrlimit(inst *instance, mem api.Memory, s []uint64) int64 {
-	rl, err := inst.p.Getrlimit(int(int32(s[0])))
-	if err != nil {
-		return ret(0, err)
-	}
-	if !putU64(mem, u32(s, 1), rl.Cur) || !putU64(mem, u32(s, 1)+8, rl.Max) {
-		return efault
-	}
-	return 0
-}
-
-func gSetrlimit(inst *instance, mem api.Memory, s []uint64) int64 {
-	cur, ok1 := mem.ReadUint64Le(u32(s, 1))
-	max, ok2 := mem.ReadUint64Le(u32(s, 1) + 8)
-	if !ok1 || !ok2 {
-		return efault
-	}
-	return ret(0, inst.p.Setrlimit(int(int32(s[0])), posix.Rlimit{Cur: cur, Max: max}))
-}
-
-func gMknod(inst *instance, mem api.Memory, s []uint64) int64 {
-	path, ok := cstring(mem, u32(s, 0), 4096)
-	if !ok {
-		return efault
-	}
-	return ret(0, inst.p.Mknodat(posix.AT_FDCWD, path, u32(s, 1), uint64(u32(s, 2))))
-}
-
-func gPoll(inst *instance, mem api.Memory, s []uint64) int64 {
-	ptr, n := u32(s, 0), u32(s, 1)
-	if n > 1<<16 {
-		return -int64(wasiEINVAL)
-	}
-	raw, ok := mem.Read(ptr, n*8)
-	if !ok {
-		return efault
-	}
-	fds := make([]posix.PollFd, n)
-	for i := range fds {
-		fds[i].Fd = int32(binary.LittleEndian.Uint32(raw[i*8:]))
-		fds[i].Events = int16(binary.LittleEndian.Uint16(raw[i*8+4:]))
-	}
-	r, err := inst.p.Poll(fds, int(int32(s[2])))
-	if err != nil {
-		return ret(0, err)
-	}
-	for i := range fds {
-		binary.LittleEndian.PutUint16(raw[i*8+6:], uint16(fds[i].Revents))
-	}
-	return int64(r)
-}
-
-func gChdir(inst *instance, mem api.Memory, s []uint64) int64 {
-	path, ok := str(mem, u32(s, 0), u32(s, 1))
-	if !ok {
-		return efault
-	}
-	return ret(0, inst.p.Chdir(path))
-}
-
-func gGetcwd(inst *instance, mem api.Memory, s []uint64) int64 {
-	dir, err := inst.p.Getcwd()
-	if err != nil {
-		return ret(0, err)
-	}
-	if uint32(len(dir))+1 > u32(s, 1) {
-		return -int64(linuxToWASI[posix.ERANGE])
-	}
-	if !mem.WriteString(u32(s, 0), dir) || !mem.WriteByte(u32(s, 0)+uint32(len(dir)), 0) {
-		return efault
-	}
-	return int64(len(dir))
 }
 
 // errNoAsyncify is fork's failure in a module built without Asyncify.
@@ -373,8 +324,9 @@ var errNoAsyncify = errors.New("wasm: fork needs a module built with gocage cc (
 
 // gFork is the fork import. Called normally, it starts Asyncify's unwind
 // (the run loop then forks and rewinds); called while rewinding, it ends
-// the rewind and answers: 0 in the child, the child's pid in the parent.
-func gFork(inst *instance, mem api.Memory, s []uint64) int64 {
+// the rewind and answers: 0 in the child, the child's pid in the parent,
+// or -errno.
+func gFork(inst *instance) int64 {
 	mod := inst.mod
 	if inst.rewinding {
 		inst.rewinding = false
@@ -383,13 +335,61 @@ func gFork(inst *instance, mem api.Memory, s []uint64) int64 {
 		}
 		return inst.forkResult
 	}
+	if inst.inHandler > 0 {
+		return -int64(posix.ENOSYS) // the handler's frames are the host's: they cannot be rebuilt
+	}
 	buf := asyncBuf(inst.ctx, mod)
 	if buf == 0 || mod.ExportedFunction("asyncify_start_unwind") == nil {
-		return -int64(wasiENOSYS)
+		return -int64(posix.ENOSYS)
 	}
 	if err := asyncifyCall(inst.ctx, mod, "asyncify_start_unwind", buf); err != nil {
 		panic(err)
 	}
-	inst.forking = true
+	inst.unwind = unwindFork
 	return 0
+}
+
+// gSetjmp is the setjmp import: it saves the stack as fork does, under
+// env's address (run does the saving), and then answers 0; rewound by a
+// longjmp, it answers longjmp's value.
+func gSetjmp(inst *instance, env uint32) int64 {
+	mod := inst.mod
+	if inst.rewinding {
+		inst.rewinding = false
+		if err := asyncifyCall(inst.ctx, mod, "asyncify_stop_rewind"); err != nil {
+			panic(err)
+		}
+		return inst.forkResult
+	}
+	if inst.inHandler > 0 {
+		return 0 // not saved: a longjmp to it ends the program
+	}
+	buf := asyncBuf(inst.ctx, mod)
+	if buf == 0 || mod.ExportedFunction("asyncify_start_unwind") == nil {
+		return 0
+	}
+	if err := asyncifyCall(inst.ctx, mod, "asyncify_start_unwind", buf); err != nil {
+		panic(err)
+	}
+	inst.unwind = unwindSetjmp
+	inst.jmpEnv = env
+	return 0
+}
+
+// longjmpError unwinds the module out of longjmp; run then rewinds the
+// stack saved by the setjmp at env.
+type longjmpError struct {
+	env uint32
+	val int32
+}
+
+func (e *longjmpError) Error() string {
+	return fmt.Sprintf("longjmp to %#x", e.env)
+}
+
+// jmpState is the stack a setjmp saved: the Asyncify data and the C
+// stack pointer. It is immutable once saved (forked children share it).
+type jmpState struct {
+	data []byte
+	sp   uint64
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -184,3 +185,43 @@ status 1
 	require.Empty(t, errs)
 	require.Equal(t, posix.Exited(0), st)
 }
+
+// TestWasm_SpinningCages_GCKeepsRunning: two C cages spin without a
+// system call on a machine of two cores, while the host allocates and
+// collects: every runtime.GC() completes in milliseconds (compiled
+// WebAssembly reaches a safe point at its loop headers, every few
+// thousand iterations), and a kill stops both.
+func TestWasm_SpinningCages_GCKeepsRunning(t *testing.T) {
+	k := kernel(t, "spin")
+	var procs []*cages.Process
+	for range 2 {
+		var out syncBuffer
+		p, err := k.Start(cages.Spec{Path: "/bin/spin", Stdout: &out})
+		require.NoError(t, err)
+		procs = append(procs, p)
+		require.Eventually(t, func() bool { return out.String() == "spinning\n" }, 10*time.Second, time.Millisecond)
+	}
+	var worst time.Duration
+	for i := range 30 {
+		gcSink = append(gcSink, make([]byte, 1<<20))
+		start := time.Now()
+		runtime.GC()
+		worst = max(worst, time.Since(start))
+		if i%10 == 0 {
+			gcSink = nil
+		}
+	}
+	t.Logf("slowest of 30 GCs beside two spinning cages: %v", worst)
+	require.Less(t, worst, 500*time.Millisecond, "a GC waited on compiled WebAssembly")
+	for _, p := range procs {
+		p.Kill()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		st, err := p.Wait(ctx)
+		cancel()
+		require.NoError(t, err)
+		require.Equal(t, posix.Signaled(posix.SIGKILL, false), st)
+	}
+}
+
+// gcSink keeps the GC test's allocations alive between collections.
+var gcSink [][]byte

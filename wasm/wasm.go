@@ -1,12 +1,15 @@
 // Package wasm runs WebAssembly modules — C programs compiled for
-// wasm32-wasi — as cage programs, on wazero. A module's imports are served
-// by gocage's own wasi_snapshot_preview1 host module, whose every function
-// is a cage system call through the cage's 3i table: the module's fds are
-// the cage's fds (shared with its parent and children, dup'able, pipes),
-// its paths are the cage's filesystem, its exit is the cage's exit.
-// errno values, open flags and file types are translated between WASI's
-// numbering and Linux's at this edge, and nowhere else; every pointer a
-// module passes is checked against its linear memory (EFAULT).
+// wasm32 — as cage programs, on wazero. Two host modules serve a
+// module's imports, every function a cage system call through the
+// cage's 3i table: "gocage", the system-call interface of gocage's C
+// library (Linux's calls by number, Linux's errnos and structures; fork
+// and setjmp through Asyncify), and "wasi_snapshot_preview1", for modules
+// other toolchains built (WASI's numbering translated at this edge). A
+// module's fds are the cage's fds (shared with its parent and children,
+// dup'able, pipes), its paths are the cage's filesystem, its exit is the
+// cage's exit; every pointer a module passes is checked against its
+// linear memory (EFAULT). Modules are instrumented at load so that a
+// program computing without calls still takes its signals (instrument.go).
 //
 // Use it by handing Runtime.Program to the kernel:
 //
@@ -23,6 +26,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -49,7 +53,11 @@ type Options struct {
 // Runtime compiles and runs modules. One Runtime serves any number of
 // kernels and cages; it is safe for concurrent use.
 type Runtime struct {
-	rt wazero.Runtime
+	// rt runs the modules instrument rewrote: they take signals at
+	// their loop headers. slow runs the others, which wazero itself
+	// stops when their context ends, at a call into Go per loop
+	// iteration (WithCloseOnContextDone).
+	rt, slow wazero.Runtime
 
 	mu       sync.Mutex
 	compiled map[[32]byte]*module // by the module's SHA-256
@@ -62,14 +70,20 @@ type Runtime struct {
 // module is a compiled module and what the bridge learned of it.
 type module struct {
 	cm wazero.CompiledModule
+	rt wazero.Runtime
+	// instrumented is set when the module checks gocage_flag at its
+	// loop headers (instrument).
+	instrumented bool
+	// linux is set for a module of gocage's C library (it imports
+	// gocage.syscall): Linux's errnos, no preopened directory.
+	linux bool
 }
 
 // New returns a runtime with gocage's host modules instantiated.
 func New(ctx context.Context, opt Options) (*Runtime, error) {
 	// The compiler engine where wazero has one for this platform, else
-	// the interpreter; either stops a module when its context ends.
-	cfg := wazero.NewRuntimeConfig().WithCloseOnContextDone(true).
-		WithDebugInfoEnabled(false) // DWARF lookups made every exit cost milliseconds
+	// the interpreter.
+	cfg := wazero.NewRuntimeConfig().WithDebugInfoEnabled(false) // DWARF lookups made every exit cost milliseconds
 	dir := opt.CacheDir
 	if dir == "" {
 		if base, err := os.UserCacheDir(); err == nil {
@@ -81,20 +95,29 @@ func New(ctx context.Context, opt Options) (*Runtime, error) {
 			cfg = cfg.WithCompilationCache(cache)
 		}
 	}
-	r := &Runtime{rt: wazero.NewRuntimeWithConfig(ctx, cfg), compiled: map[[32]byte]*module{}}
-	err := instantiateWASI(ctx, r.rt)
-	if err == nil {
-		err = instantiateGocage(ctx, r.rt)
-	}
-	if err != nil {
-		r.rt.Close(ctx)
-		return nil, err
+	r := &Runtime{rt: wazero.NewRuntimeWithConfig(ctx, cfg),
+		slow: wazero.NewRuntimeWithConfig(ctx, cfg.WithCloseOnContextDone(true)), compiled: map[[32]byte]*module{}}
+	for _, rt := range []wazero.Runtime{r.rt, r.slow} {
+		err := instantiateWASI(ctx, rt)
+		if err == nil {
+			err = instantiateGocage(ctx, rt)
+		}
+		if err != nil {
+			r.Close(ctx)
+			return nil, err
+		}
 	}
 	return r, nil
 }
 
 // Close releases the runtime and every module it compiled.
-func (r *Runtime) Close(ctx context.Context) error { return r.rt.Close(ctx) }
+func (r *Runtime) Close(ctx context.Context) error {
+	err := r.rt.Close(ctx)
+	if e := r.slow.Close(ctx); err == nil {
+		err = e
+	}
+	return err
+}
 
 // compile returns the compiled form of bin, compiling it on first use.
 func (r *Runtime) compile(bin []byte) (*module, error) {
@@ -105,17 +128,27 @@ func (r *Runtime) compile(bin []byte) (*module, error) {
 	if m != nil {
 		return m, nil
 	}
-	cm, err := r.rt.CompileModule(context.Background(), bin)
+	m = &module{rt: r.slow}
+	code := bin
+	if ib, err := instrument(bin); err == nil {
+		m.rt, m.instrumented, code = r.rt, true, ib
+	}
+	cm, err := m.rt.CompileModule(context.Background(), code)
 	if err != nil {
 		return nil, err
 	}
+	m.cm = cm
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if old := r.compiled[sum]; old != nil {
 		cm.Close(context.Background())
 		return old, nil
 	}
-	m = &module{cm: cm}
+	for _, f := range cm.ImportedFunctions() {
+		if mod, name, _ := f.Import(); mod == "gocage" && name == "syscall" {
+			m.linux = true
+		}
+	}
 	r.compiled[sum] = m
 	return m, nil
 }
@@ -153,11 +186,19 @@ type instance struct {
 	// pre is a forked child's instance, made inside the fork, or nil.
 	pre api.Module
 
-	// forking is set by the fork import when it has started the unwind;
-	// rewinding while the stack is rebuilt back into fork, which then
-	// returns forkResult.
-	forking, rewinding bool
-	forkResult         int64
+	// unwind is set by the fork or setjmp import when it has started
+	// Asyncify's unwind; rewinding while the stack is rebuilt back into
+	// that import, which then returns forkResult.
+	unwind     unwindKind
+	rewinding  bool
+	forkResult int64
+	// jmpEnv is the jmp_buf of a setjmp being saved; jmps the stacks
+	// setjmp saved, by jmp_buf address (a forked child starts with a
+	// copy of its parent's). inHandler counts the signal handlers
+	// running: their frames are the host's, and cannot be saved.
+	jmpEnv    uint32
+	jmps      map[uint32]*jmpState
+	inHandler int
 
 	// catching has bit sig-1 set while the module has a handler for
 	// signal sig (gSigaction keeps it; a forked child starts with its
@@ -165,7 +206,32 @@ type instance struct {
 	// while the module is in one. Both are read by watchSignals.
 	catching atomic.Uint64
 	calls    atomic.Uint64
+
+	// flagMu serializes the host's writes of flag, the instrumented
+	// module's gocage_flag countdown (nil otherwise): raise sets it from
+	// any goroutine; the module counts it down and resets it itself.
+	flagMu sync.Mutex
+	flag   api.MutableGlobal
 }
+
+// raise makes an instrumented module call in at its next loop header
+// (its countdown to the next call set to 1).
+func (inst *instance) raise() {
+	inst.flagMu.Lock()
+	if inst.flag != nil {
+		inst.flag.Set(1)
+	}
+	inst.flagMu.Unlock()
+}
+
+// unwindKind says why a module unwinds through Asyncify.
+type unwindKind uint8
+
+const (
+	unwindNone unwindKind = iota
+	unwindFork
+	unwindSetjmp
+)
 
 // errExec unwinds a module whose execve succeeded.
 var errExec = errors.New("wasm: execve")
@@ -173,10 +239,13 @@ var errExec = errors.New("wasm: execve")
 // run instantiates m in p's cage and runs its _start.
 func (r *Runtime) run(p *cages.Proc, m *module) int {
 	inst := &instance{r: r, m: m, p: p, preopen: -1}
-	// "/" preopened at the lowest free fd, for wasi-libc's path lookups;
-	// closed on exec, as the next program opens its own.
-	if fd, err := p.Open("/", posix.O_PATH|posix.O_DIRECTORY|posix.O_CLOEXEC, 0); err == nil {
-		inst.preopen = fd
+	// A WASI module gets "/" preopened at the lowest free fd, for
+	// wasi-libc's path lookups; closed on exec, as the next program opens
+	// its own. A module of gocage's C library makes Linux's path calls.
+	if !m.linux {
+		if fd, err := p.Open("/", posix.O_PATH|posix.O_DIRECTORY|posix.O_CLOEXEC, 0); err == nil {
+			inst.preopen = fd
+		}
 	}
 	return r.start(inst, nil)
 }
@@ -198,15 +267,19 @@ func (r *Runtime) start(inst *instance, img *forkImage) int {
 	// so does another signal that kills it (watchSignals).
 	base, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	stop := cancel
+	if inst.m.instrumented {
+		stop = inst.raise
+	}
 	killed := p.Cage().Killed()
 	go func() {
 		select {
 		case <-killed:
-			cancel()
+			stop()
 		case <-base.Done():
 		}
 	}()
-	defer watchSignals(p.Cage(), inst, cancel)()
+	defer watchSignals(p.Cage(), inst, stop)()
 	ctx := context.WithValue(base, procKey{}, inst)
 	inst.ctx = ctx
 	// No stdio, args or environment in the config: the bridge's WASI
@@ -221,6 +294,17 @@ func (r *Runtime) start(inst *instance, img *forkImage) int {
 	}
 	defer mod.Close(context.Background())
 	inst.mod = mod
+	if inst.m.instrumented {
+		g, _ := mod.ExportedGlobal(flagExport).(api.MutableGlobal)
+		inst.flagMu.Lock()
+		inst.flag = g
+		inst.flagMu.Unlock()
+		defer func() {
+			inst.flagMu.Lock()
+			inst.flag = nil
+			inst.flagMu.Unlock()
+		}()
+	}
 	r.instances.Store(p.Cage().Pid(), inst)
 	defer r.instances.CompareAndDelete(p.Cage().Pid(), inst)
 	if img != nil {
@@ -230,40 +314,120 @@ func (r *Runtime) start(inst *instance, img *forkImage) int {
 		}
 		inst.preopen = img.preopen
 		inst.forkResult, inst.rewinding = 0, true
-		if err := asyncifyCall(ctx, mod, "asyncify_start_rewind", asyncBuf(ctx, mod)); err != nil {
+		if err := asyncifyCall(ctx, mod, "asyncify_start_rewind", asyncBufAddr(ctx, mod)); err != nil {
 			return finish(p, err)
 		}
 	}
+	start := mod.ExportedFunction("_start")
 	for {
-		_, err := mod.ExportedFunction("_start").Call(ctx)
-		if !inst.forking {
+		_, err := start.Call(ctx)
+		var lj *longjmpError
+		switch {
+		case inst.unwind == unwindFork:
+			// The module has unwound out of _start for fork, unless its
+			// saved stack overran the unwind buffer. Asyncify checks that
+			// only when the unwind is over (stop_unwind traps), having
+			// written what did not fit past the buffer's end, or trapped
+			// on the way if that was past the memory's end.
+			inst.unwind = unwindNone
+			if err == nil {
+				err = asyncifyCall(ctx, mod, "asyncify_stop_unwind")
+			}
+			if err != nil {
+				return forkTooDeep(p, err)
+			}
+			inst.forkResult = r.fork(inst)
+		case inst.unwind == unwindSetjmp:
+			inst.unwind = unwindNone
+			if err == nil {
+				err = asyncifyCall(ctx, mod, "asyncify_stop_unwind")
+			}
+			if err != nil {
+				return forkTooDeep(p, err)
+			}
+			if err := inst.saveJmp(); err != nil {
+				return finish(p, err)
+			}
+			inst.forkResult = 0
+		case errors.As(err, &lj):
+			if err := inst.restoreJmp(lj.env); err != nil {
+				p.Write(2, []byte(fmt.Sprintf("gocage: %s: longjmp: %v\n", progName(p), err)))
+				die(p, posix.SIGSEGV)
+				return 128 + posix.SIGSEGV
+			}
+			inst.forkResult = int64(lj.val)
+		default:
 			return finish(p, err)
 		}
-		// The module has unwound out of _start for fork, unless its
-		// saved stack overran the unwind buffer. Asyncify checks that
-		// only when the unwind is over (stop_unwind traps), having
-		// written what did not fit past the buffer's end, or trapped
-		// on the way if that was past the memory's end.
-		inst.forking = false
-		if err == nil {
-			err = asyncifyCall(ctx, mod, "asyncify_stop_unwind")
-		}
-		if err != nil {
-			return forkTooDeep(p, err)
-		}
-		inst.forkResult = r.fork(inst)
 		inst.rewinding = true
-		if err := asyncifyCall(ctx, mod, "asyncify_start_rewind", asyncBuf(ctx, mod)); err != nil {
+		if err := asyncifyCall(ctx, mod, "asyncify_start_rewind", asyncBufAddr(ctx, mod)); err != nil {
 			return finish(p, err)
 		}
 	}
+}
+
+// saveJmp keeps the stack a setjmp has just unwound, under its jmp_buf.
+// The Asyncify buffer starts with its current position and end; the
+// data follows.
+func (inst *instance) saveJmp() error {
+	mem := inst.mod.Memory()
+	buf := uint32(asyncBufAddr(inst.ctx, inst.mod))
+	cur, ok := mem.ReadUint32Le(buf)
+	if buf == 0 || !ok || cur < buf+8 {
+		return errors.New("setjmp: no Asyncify buffer")
+	}
+	data, ok := mem.Read(buf+8, cur-buf-8)
+	if !ok {
+		return errors.New("setjmp: the Asyncify buffer is out of the memory")
+	}
+	st := &jmpState{data: append([]byte(nil), data...)}
+	if g := inst.mod.ExportedGlobal("__stack_pointer"); g != nil {
+		st.sp = g.Get()
+	}
+	if inst.jmps == nil {
+		inst.jmps = map[uint32]*jmpState{}
+	}
+	inst.jmps[inst.jmpEnv] = st
+	return nil
+}
+
+// restoreJmp puts the stack saved by the setjmp at env back into the
+// Asyncify buffer, for run to rewind it.
+func (inst *instance) restoreJmp(env uint32) error {
+	st := inst.jmps[env]
+	if st == nil {
+		return errors.New("no setjmp saved this jmp_buf")
+	}
+	mem := inst.mod.Memory()
+	buf := uint32(asyncBufAddr(inst.ctx, inst.mod))
+	if buf == 0 || !mem.Write(buf+8, st.data) || !mem.WriteUint32Le(buf, buf+8+uint32(len(st.data))) {
+		return errors.New("no Asyncify buffer")
+	}
+	if g, ok := inst.mod.ExportedGlobal("__stack_pointer").(api.MutableGlobal); ok {
+		g.Set(st.sp)
+	}
+	return nil
+}
+
+// asyncBufAddr returns the Asyncify buffer's address without resetting
+// it (for a rewind, which reads the saved stack back from its end), or 0.
+func asyncBufAddr(ctx context.Context, mod api.Module) uint64 {
+	f := mod.ExportedFunction("gocage_async_buf_addr")
+	if f == nil {
+		return 0
+	}
+	res, err := f.Call(ctx)
+	if err != nil || len(res) == 0 {
+		return 0
+	}
+	return res[0]
 }
 
 // instantiate makes a new instance of a module without running it. No
 // stdio, args or environment in the config: the bridge's WASI reads them
 // from the cage.
 func (r *Runtime) instantiate(m *module) (api.Module, error) {
-	return r.rt.InstantiateModule(context.Background(), m.cm, wazero.NewModuleConfig().WithName("").WithStartFunctions())
+	return m.rt.InstantiateModule(context.Background(), m.cm, wazero.NewModuleConfig().WithName("").WithStartFunctions())
 }
 
 // fork makes the child cage of a module that has unwound for fork and
@@ -280,7 +444,7 @@ func (r *Runtime) fork(inst *instance) int64 {
 	}
 	m := inst.m
 	pid, err := inst.p.ForkPrepared(func(child *cages.Cage) cages.Program {
-		ci := &instance{r: r, m: m, preopen: -1}
+		ci := &instance{r: r, m: m, preopen: -1, jmps: maps.Clone(inst.jmps)}
 		ci.catching.Store(inst.catching.Load())
 		mod, err := r.instantiate(m)
 		if err == nil {
@@ -298,6 +462,9 @@ func (r *Runtime) fork(inst *instance) int64 {
 		}
 	})
 	if err != nil {
+		if m.linux {
+			return -int64(errnoOf(err))
+		}
 		return -int64(wasiErrno(err))
 	}
 	return int64(pid)
@@ -327,10 +494,15 @@ func restore(mod api.Module, img *forkImage) error {
 // module computing without a call, before watchSignals stops it.
 const signalGrace = 10 * time.Millisecond
 
-// watchSignals stops the module (cancel) when a signal that kills it is
-// pending while it computes without calls: the kernel delivers signals
-// as a call returns, and a module in a loop makes none. finish then
-// makes a call, which delivers the signal.
+// watchSignals makes an instrumented module take its pending signals:
+// cancel raises its flag, and the module calls in at its next loop
+// header (or takes them as its current call returns).
+//
+// For a module that is not instrumented, it stops the module (cancel)
+// when a signal that kills it is pending while it computes without
+// calls: the kernel delivers signals as a call returns, and a module in
+// a loop makes none. finish then makes a call, which delivers the
+// signal.
 //
 // The watch sees only that some signal is pending and not blocked. If
 // one is, twice, signalGrace apart, and the module made no host call in
@@ -351,6 +523,15 @@ func watchSignals(c *cages.Cage, inst *instance, cancel func()) (stop func()) {
 		for !stopped {
 			if c.Block(cond) == 0 {
 				seen = 1 // woken by stop, or a signal came and went
+				continue
+			}
+			if inst.m.instrumented {
+				// The module takes any signal, caught or fatal, at its
+				// next loop header or call.
+				cancel()
+				mu.Unlock()
+				time.Sleep(time.Millisecond)
+				mu.Lock()
 				continue
 			}
 			n := inst.calls.Load()
@@ -387,7 +568,10 @@ func forkTooDeep(p *cages.Proc, err error) int {
 	return 128 + posix.SIGABRT
 }
 
-// asyncBuf returns the address of the runtime's Asyncify data structure.
+// asyncBuf resets the C library's Asyncify buffer for an unwind and
+// returns its address (0 if the module has none). The buffer is a
+// stack: the unwind pushes the frames, innermost first; the rewind pops
+// them, outermost first.
 func asyncBuf(ctx context.Context, mod api.Module) uint64 {
 	f := mod.ExportedFunction("gocage_async_buf")
 	if f == nil {

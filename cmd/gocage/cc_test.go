@@ -60,5 +60,5 @@ func TestCC_MissingToolchain_SaysWhatToInstall(t *testing.T) {
 	t.Setenv("GOCAGE_CLANG", "no-such-clang")
 	code, _, errs := gocage(t, "", "cc", "-o", "x.wasm", "x.c")
 	require.Equal(t, 127, code)
-	require.Contains(t, errs, "install the Debian packages clang-19 lld-19 libclang-rt-19-dev-wasm32 wasi-libc binaryen (make wasm-toolchain)")
+	require.Contains(t, errs, "install the Debian packages "+cc.Packages+" (make wasm-toolchain)")
 }

@@ -492,7 +492,7 @@ func listSyscalls(stdout io.Writer) int {
 	return 0
 }
 
-// compileC is `gocage cc`: clang for wasm32-wasi with gocage's settings,
+// compileC is `gocage cc`: clang for wasm32 with gocage's C library,
 // the arguments passed through; its status is clang's.
 func compileC(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
@@ -517,9 +517,15 @@ func compileC(args []string, stdout, stderr io.Writer) int {
 
 const ccUsage = `Usage: gocage cc [clang flags] -o PROG.wasm FILE.c...
 
-Compiles C programs for cages: clang-19 for wasm32-wasi against wasi-libc,
-the flags passed through (-O2, -D, -I, -l...). The result runs in gocage
-like any program: gocage run ./PROG.wasm, or from a shell in a cage.
+Compiles C programs for cages: clang-19 for wasm32 against gocage's C
+library (musl, built for gocage's system calls: Linux's errno, flag and
+signal numbers and structures), the flags passed through (-O2, -D, -I,
+-l...). It predefines __linux__ and __unix__, and __gocage__. Programs
+that fork or call setjmp are prepared with wasm-opt's Asyncify pass. The
+result runs in gocage like any program: gocage run ./PROG.wasm, or from a
+shell in a cage. The first run builds the C library, once, into the
+user's cache directory (from Debian's musl source package, fetched with
+apt-get source unless $GOCAGE_MUSL names its tarball).
 
 Needs the Debian packages ` + cc.Packages + `
 (make wasm-toolchain installs them).

@@ -1,7 +1,9 @@
 // Package cc drives the C toolchain that builds programs for cages:
-// Debian's clang-19 for wasm32-wasi with wasi-libc, as `gocage cc` runs
-// it. It holds no compiler, only the knowledge of which one to run and
-// with which flags.
+// Debian's clang-19 for wasm32 with gocage's C library — musl, built for
+// a wasm32 architecture whose system calls are gocage's (libc/, built on
+// first use into the user's cache directory) — as `gocage cc` runs it.
+// It holds no compiler, only the knowledge of which one to run and with
+// which flags, and the port of musl to gocage.
 //
 // It may import nothing of gocage's.
 package cc
@@ -21,14 +23,21 @@ import (
 	"strings"
 )
 
-// sysroot holds gocage's overlay headers and C runtime.
+// port holds gocage's port of musl: the wasm32 architecture, the files
+// that replace musl's for it, and the script that builds the library.
 //
-//go:embed sysroot
-var sysroot embed.FS
+//go:embed all:libc
+var port embed.FS
 
 // Packages are the Debian packages the toolchain needs, as `make
-// wasm-toolchain` installs them.
-const Packages = "clang-19 lld-19 libclang-rt-19-dev-wasm32 wasi-libc binaryen"
+// wasm-toolchain` installs them: the compiler, linker and archiver, the
+// compiler's runtime, wasm-opt for Asyncify, and wasi-libc (for plain
+// WASI builds, which the benchmarks compare with).
+const Packages = "clang-19 lld-19 llvm-19 libclang-rt-19-dev-wasm32 wasi-libc binaryen"
+
+// Musl is the musl release gocage's C library is built from: Debian's
+// source package of it.
+const Musl = "musl_1.2.3.orig.tar.gz"
 
 // ErrMissing is wrapped by Find's error when the toolchain is missing.
 var ErrMissing = errors.New("the C toolchain for cages is not installed")
@@ -37,58 +46,76 @@ var ErrMissing = errors.New("the C toolchain for cages is not installed")
 type Toolchain struct {
 	// Clang is the clang binary.
 	Clang string
-	// Sysroot holds wasi-libc (include/wasm32-wasi, lib/wasm32-wasi).
-	Sysroot string
+	// Ar is the archiver that builds the C library.
+	Ar string
+	// Builtins is compiler-rt's library for wasm32.
+	Builtins string
 }
 
-// Find locates the toolchain: clang-19 (or $GOCAGE_CLANG) and wasi-libc
-// under /usr (or $GOCAGE_WASI_SYSROOT). Its error names the Debian
+// Find locates the toolchain: clang-19 (or $GOCAGE_CLANG), wasm-ld,
+// llvm-ar-19 and compiler-rt for wasm32. Its error names the Debian
 // packages to install.
 func Find() (*Toolchain, error) {
+	missing := func(what string) error {
+		return fmt.Errorf("%w: %s not found; install the Debian packages %s (make wasm-toolchain)", ErrMissing, what, Packages)
+	}
 	clang := os.Getenv("GOCAGE_CLANG")
 	if clang == "" {
 		clang = "clang-19"
 	}
 	path, err := exec.LookPath(clang)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s not found; install the Debian packages %s (make wasm-toolchain)", ErrMissing, clang, Packages)
-	}
-	sysroot := os.Getenv("GOCAGE_WASI_SYSROOT")
-	if sysroot == "" {
-		sysroot = "/usr"
-	}
-	if _, err := os.Stat(filepath.Join(sysroot, "lib", "wasm32-wasi", "libc.a")); err != nil {
-		return nil, fmt.Errorf("%w: wasi-libc not found under %s; install the Debian packages %s (make wasm-toolchain)", ErrMissing, sysroot, Packages)
+		return nil, missing(clang)
 	}
 	if _, err := exec.LookPath("wasm-ld-19"); err != nil {
 		if _, err := exec.LookPath("wasm-ld"); err != nil {
-			return nil, fmt.Errorf("%w: wasm-ld not found; install the Debian packages %s (make wasm-toolchain)", ErrMissing, Packages)
+			return nil, missing("wasm-ld")
 		}
 	}
-	return &Toolchain{Clang: path, Sysroot: sysroot}, nil
+	ar, err := exec.LookPath("llvm-ar-19")
+	if err != nil {
+		return nil, missing("llvm-ar-19")
+	}
+	out, err := exec.Command(path, "--target=wasm32-unknown-unknown", "-print-resource-dir").Output()
+	if err != nil {
+		return nil, missing("clang's resource directory")
+	}
+	builtins := filepath.Join(strings.TrimSpace(string(out)), "lib", "wasi", "libclang_rt.builtins-wasm32.a")
+	if _, err := os.Stat(builtins); err != nil {
+		return nil, missing(builtins)
+	}
+	return &Toolchain{Clang: path, Ar: ar, Builtins: builtins}, nil
 }
 
 // compileOnly are the flags after which clang does not link.
 var compileOnly = map[string]bool{"-c": true, "-S": true, "-E": true, "-M": true, "-MM": true, "-fsyntax-only": true}
 
-// Args returns clang's command line for the user's arguments: the
-// wasm32-wasi target and sysroot, gocage's headers before wasi-libc's,
-// then args as given (-O2 -o prog.wasm prog.c ...), and, when linking,
-// gocage's runtime object (before libc, so its pipe, fcntl, poll... are
-// the ones linked), the export that fork needs, the wrapper that gives
-// open its O_CLOEXEC, and --stack-first: the C stack below the data, so
-// that overflowing it traps (SIGSEGV) rather than silently overwriting
-// the program's static data, which wasm-ld's default layout puts below
-// the stack.
+// Defines are the macros gocage cc predefines besides clang's for wasm32:
+// the C library is Linux's ABI (musl, Linux's numbers and structures), so
+// programs take their Linux paths.
+var Defines = []string{"-D__linux__", "-D__linux", "-D__unix__", "-D__unix", "-D__gocage__"}
+
+// StackSize is the C stack of a program, in bytes.
+const StackSize = 1 << 20
+
+// Args returns clang's command line for the user's arguments, with the C
+// library installed in dir: the wasm32 target, the library's headers
+// and nothing of the host's, then args as given (-O2 -o prog.wasm
+// prog.c ...), and, when linking, the library's start file before and
+// the library and compiler-rt after, the export that fork and setjmp
+// need, and --stack-first: the C stack below the data, so that
+// overflowing it traps (SIGSEGV) rather than silently overwriting the
+// program's static data.
 func (t *Toolchain) Args(dir string, args []string) []string {
-	out := []string{"--target=wasm32-wasi", "--sysroot=" + t.Sysroot,
-		"-isystem", filepath.Join(dir, "include"), "-include", "gocage_prelude.h"}
-	out = append(out, args...)
+	out := []string{"--target=wasm32-unknown-unknown", "-nostdlibinc", "-isystem", filepath.Join(dir, "include")}
+	out = append(out, Defines...)
 	if !linking(args) {
-		return out
+		return append(out, args...)
 	}
-	return append(out, filepath.Join(dir, "gocage.o"), "-Wl,--export=__stack_pointer",
-		"-Wl,--wrap=__wasilibc_nocwd_openat_nomode", "-Wl,--stack-first")
+	out = append(out, "-nostdlib", "-nostartfiles", filepath.Join(dir, "lib", "crt1.o"), "-L"+filepath.Join(dir, "lib"))
+	out = append(out, args...)
+	return append(out, "-lc", t.Builtins, "-Wl,--export=__stack_pointer", "-Wl,--stack-first",
+		fmt.Sprintf("-Wl,-z,stack-size=%d", StackSize))
 }
 
 // linking reports whether clang links with args.
@@ -101,11 +128,15 @@ func linking(args []string) bool {
 	return true
 }
 
+// asyncifyImports are the imports that unwind and rewind the stack.
+var asyncifyImports = []string{"gocage.fork", "gocage.setjmp"}
+
 // Run compiles as clang would with args, its output going to stdout and
-// stderr; when it linked a program that forks, it runs wasm-opt's
-// Asyncify pass on it, which fork needs.
+// stderr; when it linked a program that forks or calls setjmp, it runs
+// wasm-opt's Asyncify pass on it, which both need. The first run builds
+// the C library (see Prepare).
 func (t *Toolchain) Run(args []string, stdout, stderr io.Writer) error {
-	dir, err := t.prepare(stderr)
+	dir, err := t.Prepare(stderr)
 	if err != nil {
 		return err
 	}
@@ -122,14 +153,14 @@ func (t *Toolchain) Run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if !importsFork(bin) {
+	if !unwinds(bin) {
 		return nil
 	}
 	opt, err := exec.LookPath("wasm-opt")
 	if err != nil {
 		return fmt.Errorf("%w: wasm-opt not found (it prepares programs that fork); install the Debian packages %s (make wasm-toolchain)", ErrMissing, Packages)
 	}
-	cmd = exec.Command(opt, optLevel(args), "--asyncify", "--pass-arg=asyncify-imports@gocage.fork", out, "-o", out)
+	cmd = exec.Command(opt, optLevel(args), "--asyncify", "--pass-arg=asyncify-imports@"+strings.Join(asyncifyImports, ","), out, "-o", out)
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	return cmd.Run()
 }
@@ -164,15 +195,17 @@ func optLevel(args []string) string {
 	return level
 }
 
-// importsFork reports whether the module bin imports gocage's fork.
-func importsFork(bin []byte) bool {
+// unwinds reports whether the module bin imports fork or setjmp.
+func unwinds(bin []byte) bool {
 	imports, err := Imports(bin)
 	if err != nil {
 		return false
 	}
 	for _, im := range imports {
-		if im == "gocage.fork" {
-			return true
+		for _, a := range asyncifyImports {
+			if im == a {
+				return true
+			}
 		}
 	}
 	return false
@@ -269,15 +302,18 @@ func (r *reader) limits() {
 	r.uleb()
 }
 
-// prepare writes gocage's headers and runtime to a cache directory named
-// after their hash and compiles the runtime there, once; it returns the
-// directory.
-func (t *Toolchain) prepare(stderr io.Writer) (string, error) {
+// Prepare returns the directory of the C library (include/, lib/),
+// building it the first time: in the user's cache directory, under a
+// name that hashes the port and the compiler, from musl's source as
+// Debian ships it ($GOCAGE_MUSL names the tarball; otherwise it is
+// fetched with apt-get source, once, into the cache). Concurrent gocage
+// cc runs build it once. Progress goes to stderr.
+func (t *Toolchain) Prepare(stderr io.Writer) (string, error) {
 	h := sha256.New()
-	h.Write([]byte(t.Clang + "\x00" + t.Sysroot + "\x00"))
-	fs.WalkDir(sysroot, "sysroot", func(p string, d fs.DirEntry, err error) error {
+	h.Write([]byte(t.Clang + "\x00" + Musl + "\x00"))
+	fs.WalkDir(port, "libc", func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
-			b, _ := sysroot.ReadFile(p)
+			b, _ := port.ReadFile(p)
 			h.Write([]byte(p + "\x00"))
 			h.Write(b)
 		}
@@ -287,49 +323,106 @@ func (t *Toolchain) prepare(stderr io.Writer) (string, error) {
 	if err != nil {
 		base = os.TempDir()
 	}
-	dir := filepath.Join(base, "gocage", "cc-"+hex.EncodeToString(h.Sum(nil))[:16])
-	if _, err := os.Stat(filepath.Join(dir, "gocage.o")); err == nil {
+	base = filepath.Join(base, "gocage")
+	dir := filepath.Join(base, "libc-"+hex.EncodeToString(h.Sum(nil))[:16])
+	ready := func() bool {
+		_, err := os.Stat(filepath.Join(dir, "lib", "libc.a"))
+		return err == nil
+	}
+	if ready() {
 		return dir, nil
 	}
-	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".cc-")
+	if err := os.MkdirAll(base, 0o755); err != nil {
+		return "", err
+	}
+	unlock, err := lockFile(filepath.Join(base, "libc.lock"))
 	if err != nil {
-		if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
-			return "", err
-		}
-		if tmp, err = os.MkdirTemp(filepath.Dir(dir), ".cc-"); err != nil {
-			return "", err
-		}
+		return "", err
+	}
+	defer unlock()
+	if ready() { // built while this one waited
+		return dir, nil
+	}
+	tarball, err := muslSource(base, stderr)
+	if err != nil {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp(base, ".libc-")
+	if err != nil {
+		return "", err
 	}
 	defer os.RemoveAll(tmp)
-	err = fs.WalkDir(sysroot, "sysroot", func(p string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(port, "libc", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		dst := filepath.Join(tmp, strings.TrimPrefix(p, "sysroot"))
+		dst := filepath.Join(tmp, "port", strings.TrimPrefix(p, "libc"))
 		if d.IsDir() {
 			return os.MkdirAll(dst, 0o755)
 		}
-		b, err := sysroot.ReadFile(p)
+		b, err := port.ReadFile(p)
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(dst, b, 0o644)
+		return os.WriteFile(dst, b, 0o755)
 	})
 	if err != nil {
 		return "", err
 	}
-	cmd := exec.Command(t.Clang, "--target=wasm32-wasi", "--sysroot="+t.Sysroot, "-O2",
-		"-isystem", filepath.Join(tmp, "include"), "-include", "gocage_prelude.h",
-		"-c", "-o", filepath.Join(tmp, "gocage.o"), filepath.Join(tmp, "gocage.c"))
-	cmd.Stderr = stderr
+	fmt.Fprintf(stderr, "gocage cc: building the C library (musl for wasm32), once, into %s\n", dir)
+	out := filepath.Join(tmp, "out")
+	cmd := exec.Command("bash", filepath.Join(tmp, "port", "build.sh"), tarball, out)
+	cmd.Env = append(os.Environ(), "CLANG="+t.Clang, "AR="+t.Ar)
+	var log bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &log, &log
 	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("compiling gocage's C runtime: %w", err)
+		stderr.Write(log.Bytes())
+		return "", fmt.Errorf("building the C library: %w", err)
 	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if _, serr := os.Stat(filepath.Join(dir, "gocage.o")); serr == nil {
-			return dir, nil // another gocage cc got there first
-		}
+	if err := os.Rename(out, dir); err != nil {
 		return "", err
 	}
 	return dir, nil
+}
+
+// muslSource returns the path of musl's source tarball: $GOCAGE_MUSL, or
+// the copy in the cache directory base, fetched there with apt-get
+// source (from a private source list: the system's apt configuration is
+// not touched) when it is missing.
+func muslSource(base string, stderr io.Writer) (string, error) {
+	if p := os.Getenv("GOCAGE_MUSL"); p != "" {
+		return p, nil
+	}
+	src := filepath.Join(base, "src")
+	tarball := filepath.Join(src, Musl)
+	if _, err := os.Stat(tarball); err == nil {
+		return tarball, nil
+	}
+	fmt.Fprintf(stderr, "gocage cc: fetching musl's source (Debian's package) into %s\n", src)
+	for _, d := range []string{"lists/partial", "cache/archives/partial"} {
+		if err := os.MkdirAll(filepath.Join(src, d), 0o755); err != nil {
+			return "", err
+		}
+	}
+	list := filepath.Join(src, "src.list")
+	if err := os.WriteFile(list, []byte("deb-src http://deb.debian.org/debian bookworm main\n"), 0o644); err != nil {
+		return "", err
+	}
+	opts := []string{"-o", "Dir::Etc::SourceList=" + list, "-o", "Dir::Etc::SourceParts=/dev/null",
+		"-o", "Dir::State::Lists=" + filepath.Join(src, "lists"), "-o", "Dir::Cache=" + filepath.Join(src, "cache"),
+		"-o", "Debug::NoLocking=1", "-q"}
+	for _, step := range [][]string{{"update"}, {"source", "--download-only", "musl=1.2.3-1"}} {
+		cmd := exec.Command("apt-get", append(append([]string(nil), opts...), step...)...)
+		cmd.Dir = src
+		var log bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &log, &log
+		if err := cmd.Run(); err != nil {
+			stderr.Write(log.Bytes())
+			return "", fmt.Errorf("fetching musl's source with apt-get (or set GOCAGE_MUSL to %s): %w", Musl, err)
+		}
+	}
+	if _, err := os.Stat(tarball); err != nil {
+		return "", fmt.Errorf("apt-get source musl did not bring %s", Musl)
+	}
+	return tarball, nil
 }

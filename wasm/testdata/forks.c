@@ -8,7 +8,7 @@
  *              cage limit), then all wait for their children and exit
  *   toodeep N  fork N frames deep, where the saved stack cannot fit:
  *              the program must die with a clear message, not go on
- *   cstack N   recurse N frames of 1 KiB: past the 64 KiB C stack, the
+ *   cstack N   recurse N frames of 1 KiB: past the 1 MiB C stack, the
  *              program must die (SIGSEGV), not overwrite its data
  */
 #include <errno.h>

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# build.sh MUSL_TARBALL OUTDIR: builds gocage's C library for wasm32 —
+# musl's sources, unedited, with gocage's port (arch/wasm32, the src/*/wasm32 and
+# crt/wasm32 files beside this script) — and installs its headers,
+# libc.a (with the empty libm.a, libpthread.a... that -lm and the like
+# expect) and crt1.o into OUTDIR/include and OUTDIR/lib. CLANG, AR and
+# JOBS may be set; `gocage cc` runs this once per port version.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+tarball="$1"
+out="$2"
+CLANG="${CLANG:-clang-19}"
+AR="${AR:-llvm-ar-19}"
+JOBS="${JOBS:-$(nproc 2>/dev/null || echo 2)}"
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+work="$out/build"
+rm -rf "$work"
+mkdir -p "$work"
+tar -xf "$tarball" -C "$work"
+src="$(find "$work" -maxdepth 1 -type d -name 'musl-*' | head -n 1)"
+cd "$src"
+# The wasm32 arch: x32's types and structures (ILP32, 64-bit time_t and
+# off_t, x86-64's kernel layouts), x86-64's system-call numbers, generic
+# fenv and io, and gocage's own files over them.
+cp -r arch/x32 arch/wasm32
+rm -f arch/wasm32/bits/io.h arch/wasm32/bits/fenv.h arch/wasm32/bits/syscall.h.in
+cp arch/x86_64/bits/syscall.h.in arch/wasm32/bits/syscall.h.in
+# clang's wasm32 ABI makes size_t unsigned long (ILP32, long is 32 bits).
+sed -i 's/#define _Addr int/#define _Addr long/' arch/wasm32/bits/alltypes.h.in
+cp -r "$here/arch/wasm32/." arch/wasm32/
+cp -r "$here/src/." src/
+cp -r "$here/crt/." crt/
+cat > config.mak <<MAK
+ARCH = wasm32
+prefix = $out
+includedir = $out/include
+libdir = $out/lib
+CC = $CLANG --target=wasm32-unknown-unknown
+AR = $AR
+RANLIB = true
+CFLAGS_AUTO = -O2 -pipe -w -fno-stack-protector -D__gocage__
+LIBCC =
+MAK
+make -s -j"$JOBS" lib/libc.a lib/crt1.o lib/libm.a lib/librt.a lib/libpthread.a lib/libcrypt.a lib/libutil.a lib/libxnet.a lib/libresolv.a lib/libdl.a >/dev/null
+make -s install-headers >/dev/null
+mkdir -p "$out/lib"
+cp lib/*.a lib/crt1.o "$out/lib/"
+rm -rf "$work"
+echo "built gocage's libc for wasm32 from $(basename "$tarball") in $out"
