@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # build.sh MUSL_TARBALL OUTDIR: builds gocage's C library for wasm32 —
-# musl's sources, unedited, with gocage's port (arch/wasm32, the src/*/wasm32 and
+# musl's sources with gocage's port (arch/wasm32, the src/*/wasm32 and
 # crt/wasm32 files beside this script) — and installs its headers,
 # libc.a (with the empty libm.a, libpthread.a... that -lm and the like
 # expect) and crt1.o into OUTDIR/include and OUTDIR/lib. CLANG, AR and
@@ -30,6 +30,10 @@ cp arch/x86_64/bits/syscall.h.in arch/wasm32/bits/syscall.h.in
 sed -i 's/#define _Addr int/#define _Addr long/' arch/wasm32/bits/alltypes.h.in
 cp -r "$here/arch/wasm32/." arch/wasm32/
 cp -r "$here/src/." src/
+# One line of musl is patched rather than replaced: printf's %p prints as
+# glibc's does, "(nil)" for a null pointer and no zero padding.
+sed -i 's/^\t\t\tp = MAX(p, 2\*sizeof(void\*));$/\t\t\tif (!arg.i) { a = "(nil)"; z = a+5; p = 5; fl \&= ~ZERO_PAD; break; }/' src/stdio/vfprintf.c
+grep -q '"(nil)"' src/stdio/vfprintf.c
 cp -r "$here/crt/." crt/
 cat > config.mak <<MAK
 ARCH = wasm32

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
+#include <signal.h>
 #include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,7 @@ int main(void)
 	write(fd, "mapped file contents", 20);
 	char *fm = mmap(0, 20, PROT_READ, MAP_PRIVATE, fd, 0);
 	printf("mmap file: %.20s\n", fm);
-	printf("strsignal: %s\n", strsignal(15));
+	printf("strsignal: %s %s %s\n", strsignal(15), strsignal(SIGCHLD), strsignal(SIGFPE));
+	printf("null pointer: %p, padded: [%10p], strerror(ENOTTY): %s, strerror(999): %s\n", (void *)0, (void *)0, strerror(ENOTTY), strerror(999));
 	return 0;
 }
