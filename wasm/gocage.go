@@ -1,6 +1,7 @@
 package wasm
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -109,7 +110,7 @@ func (inst *instance) syscall(mem api.Memory, n int, a *[6]uint64) int64 {
 	case posix.SYS_RT_SIGRETURN:
 		return -int64(posix.ENOSYS)
 	case posix.SYS_PAUSE:
-		return lret(0, inst.p.Pause())
+		return lxZero(inst.p.Pause())
 	}
 	return inst.linuxSyscall(mem, n, a)
 }
@@ -117,86 +118,62 @@ func (inst *instance) syscall(mem api.Memory, n int, a *[6]uint64) int64 {
 // negErrno is e as an import's negative result.
 func negErrno(e posix.Errno) uint64 { return uint64(-int64(e)) }
 
-// ptr32 returns a pointer argument, and false if it cannot be one.
-func ptr32(v uint64) (uint32, bool) { return uint32(v), v>>32 == 0 }
+// Linux's limits on execve's arguments (include/uapi/linux/binfmts.h,
+// fs/exec.c): one string of at most MAX_ARG_STRLEN bytes with its NUL,
+// and all of them, with a pointer each, within a quarter of the 8 MiB
+// default stack.
+const (
+	maxArgStrlen = 32 * 4096
+	maxArgTotal  = 8 << 20 / 4
+)
 
-// lret turns a call's (result, error) into gocage.syscall's answer.
-func lret(r int, err error) int64 {
-	if err != nil {
-		return -int64(errnoOf(err))
-	}
-	return int64(r)
-}
-
-// errnoOf returns err's Linux errno (EIO for an error that has none).
-func errnoOf(err error) posix.Errno {
-	var e posix.Errno
-	if errors.As(err, &e) {
-		return e
-	}
-	return posix.EIO
-}
-
-// cstring reads a NUL-terminated string at ptr, of at most max bytes.
-func cstring(mem api.Memory, ptr uint32, max uint32) (string, bool) {
-	size := mem.Size()
-	if ptr >= size {
-		return "", false
-	}
-	n := min(size-ptr, max)
-	b, _ := mem.Read(ptr, n)
-	for i, c := range b {
-		if c == 0 {
-			return string(b[:i]), true
-		}
-	}
-	return "", false
-}
-
-// cstrings reads a NULL-terminated array of C strings at ptr.
+// cstrings reads the NULL-terminated array of C strings at ptr, as
+// execve's copy_strings does: E2BIG for a string longer than
+// maxArgStrlen or for more than maxArgTotal bytes in all, EFAULT for a
+// pointer or string outside the memory.
 func cstrings(mem api.Memory, ptr uint32) ([]string, posix.Errno) {
 	var out []string
 	total := 0
 	for i := uint32(0); ; i++ {
 		p, ok := mem.ReadUint32Le(ptr + 4*i)
-		if !ok {
+		if !ok || ptr+4*i < ptr {
 			return nil, posix.EFAULT
 		}
 		if p == 0 {
 			return out, 0
 		}
-		s, ok := cstring(mem, p, 1<<21)
-		if !ok {
+		if p >= mem.Size() {
 			return nil, posix.EFAULT
 		}
-		total += len(s) + 1 + 8
-		if total > 2<<20 { // ARG_MAX, as Linux's limit of a quarter of the stack
+		b, _ := mem.Read(p, min(mem.Size()-p, maxArgStrlen))
+		n := bytes.IndexByte(b, 0)
+		switch {
+		case n < 0 && len(b) == maxArgStrlen:
+			return nil, posix.E2BIG
+		case n < 0:
+			return nil, posix.EFAULT
+		}
+		total += n + 1 + 8 // the string and its pointer, as Linux counts them
+		if total > maxArgTotal {
 			return nil, posix.E2BIG
 		}
-		out = append(out, s)
+		out = append(out, string(b[:n]))
 	}
 }
 
 // lExecve implements execve(2) for a module: on success the module
 // unwinds (run starts the new program).
 func lExecve(inst *instance, mem api.Memory, a *[6]uint64) int64 {
-	pp, ok1 := ptr32(a[0])
-	ap, ok2 := ptr32(a[1])
-	ep, ok3 := ptr32(a[2])
-	if !ok1 || !ok2 || !ok3 {
-		return -int64(posix.EFAULT)
+	path, e := lxPath(mem, a[0])
+	if e != 0 {
+		return lxErr(e)
 	}
-	path, ok := cstring(mem, pp, 4096)
-	if !ok {
-		// No NUL: too long if 4096 bytes were there to read, as
-		// strncpy_from_user finds; a fault if the memory ended first.
-		if pp < mem.Size() && mem.Size()-pp >= 4096 {
-			return -int64(posix.ENAMETOOLONG)
-		}
-		return -int64(posix.EFAULT)
+	ap, ok1 := uint32(a[1]), a[1]>>32 == 0
+	ep, ok2 := uint32(a[2]), a[2]>>32 == 0
+	if !ok1 || !ok2 {
+		return lxErr(posix.EFAULT)
 	}
 	var argv, envv []string
-	var e posix.Errno
 	if ap != 0 {
 		if argv, e = cstrings(mem, ap); e != 0 {
 			return -int64(e)
@@ -208,7 +185,7 @@ func lExecve(inst *instance, mem api.Memory, a *[6]uint64) int64 {
 		}
 	}
 	if err := inst.p.Exec(path, argv, envv); err != nil {
-		return lret(0, err)
+		return lxZero(err)
 	}
 	panic(errExec) // unwinds the module; run starts the new program
 }
@@ -231,9 +208,8 @@ const (
 // cage takes the signal — a forked child runs it in its own memory.
 func lSigaction(inst *instance, mem api.Memory, a *[6]uint64) int64 {
 	sig := int(int32(uint32(a[0])))
-	actp, ok1 := ptr32(a[1])
-	oldp, ok2 := ptr32(a[2])
-	if !ok1 || !ok2 {
+	actp, oldp := uint32(a[1]), uint32(a[2])
+	if a[1]>>32 != 0 || a[2]>>32 != 0 {
 		return -int64(posix.EFAULT)
 	}
 	if a[3] != 8 {
@@ -265,7 +241,7 @@ func lSigaction(inst *instance, mem api.Memory, a *[6]uint64) int64 {
 	}
 	var old cages.SigAction
 	if err := inst.p.Sigaction(sig, act, &old); err != nil {
-		return lret(0, err)
+		return lxZero(err)
 	}
 	if sig >= 1 && sig <= 64 && act != nil {
 		bit := uint64(1) << (sig - 1)

@@ -346,7 +346,9 @@ func (r *Runtime) start(inst *instance, img *forkImage) int {
 				return forkTooDeep(p, err)
 			}
 			if err := inst.saveJmp(); err != nil {
-				return finish(p, err)
+				p.Write(2, []byte(fmt.Sprintf("gocage: %s: %v\n", progName(p), err)))
+				die(p, posix.SIGABRT)
+				return 128 + posix.SIGABRT
 			}
 			inst.forkResult = 0
 		case errors.As(err, &lj):
@@ -387,8 +389,38 @@ func (inst *instance) saveJmp() error {
 	if inst.jmps == nil {
 		inst.jmps = map[uint32]*jmpState{}
 	}
+	inst.dropDeadJmps(st.sp)
 	inst.jmps[inst.jmpEnv] = st
+	total := 0
+	for _, j := range inst.jmps {
+		total += len(j.data)
+	}
+	if total > maxJmpBytes {
+		return errTooManyJmps
+	}
 	return nil
+}
+
+// maxJmpBytes bounds the saved stacks of the setjmps a program may
+// still longjmp to: a program beyond it (thousands of live jmp_bufs on
+// deep stacks) ends as one that overflows its stack does.
+const maxJmpBytes = 32 << 20
+
+// errTooManyJmps ends a program whose live setjmps hold more than
+// maxJmpBytes of saved stack.
+var errTooManyJmps = errors.New("setjmp: the saved stacks of live jmp_bufs exceed 32 MiB")
+
+// dropDeadJmps forgets the stacks saved by setjmps whose frames have
+// returned: those saved with a C stack pointer below sp, the stack
+// pointer of a frame that runs now (the stack grows down, so their
+// frames were deeper). A longjmp to them is undefined in C; forgetting
+// them keeps the saved stacks to those of the frames still live.
+func (inst *instance) dropDeadJmps(sp uint64) {
+	for env, j := range inst.jmps {
+		if j.sp < sp {
+			delete(inst.jmps, env)
+		}
+	}
 }
 
 // restoreJmp puts the stack saved by the setjmp at env back into the
@@ -406,6 +438,7 @@ func (inst *instance) restoreJmp(env uint32) error {
 	if g, ok := inst.mod.ExportedGlobal("__stack_pointer").(api.MutableGlobal); ok {
 		g.Set(st.sp)
 	}
+	inst.dropDeadJmps(st.sp)
 	return nil
 }
 
@@ -463,7 +496,7 @@ func (r *Runtime) fork(inst *instance) int64 {
 	})
 	if err != nil {
 		if m.linux {
-			return -int64(errnoOf(err))
+			return -int64(lxErrno(err))
 		}
 		return -int64(wasiErrno(err))
 	}
