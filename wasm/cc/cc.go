@@ -118,14 +118,35 @@ func (t *Toolchain) Args(dir string, args []string) []string {
 		fmt.Sprintf("-Wl,-z,stack-size=%d", StackSize))
 }
 
-// linking reports whether clang links with args.
+// infoOnly are the flags after which clang prints something and neither
+// compiles nor links.
+var infoOnly = map[string]bool{"--version": true, "-dumpversion": true, "-dumpmachine": true,
+	"--help": true, "-help": true, "-###": true, "-print-search-dirs": true, "-print-targets": true}
+
+// separate are the options whose value is the next argument, which is
+// therefore not an input file.
+var separate = map[string]bool{"-o": true, "-I": true, "-L": true, "-D": true, "-U": true,
+	"-include": true, "-imacros": true, "-isystem": true, "-idirafter": true, "-iquote": true,
+	"-iprefix": true, "-x": true, "-MF": true, "-MT": true, "-MQ": true, "-Xlinker": true,
+	"-Xclang": true, "-Xpreprocessor": true, "-Xassembler": true, "-mllvm": true, "-target": true,
+	"-u": true, "-z": true, "-T": true, "-e": true, "-l": true, "--sysroot": true, "-isysroot": true}
+
+// linking reports whether clang links a program with args: no flag that
+// stops before linking or only prints, and at least one input.
 func linking(args []string) bool {
-	for _, a := range args {
-		if compileOnly[a] {
+	inputs := false
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case compileOnly[a], infoOnly[a], strings.HasPrefix(a, "-print-"):
 			return false
+		case separate[a]:
+			i++
+		case a == "-" || !strings.HasPrefix(a, "-"):
+			inputs = true
 		}
 	}
-	return true
+	return inputs
 }
 
 // asyncifyImports are the imports that unwind and rewind the stack.
