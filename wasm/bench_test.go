@@ -14,6 +14,10 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+	"github.com/tetratelabs/wazero/sys"
+
 	"github.com/gocage/gocage/cages"
 	"github.com/gocage/gocage/posix"
 	"github.com/gocage/gocage/programs"
@@ -232,34 +236,107 @@ func gzipInput() []byte {
 }
 
 // BenchmarkMinigzip: `minigzip | minigzip -d` over 10 MB, zlib's minigzip
-// built from Debian's source by gocage cc and run in gocage's shell,
-// beside the same C code built natively and run by the host's sh through
-// host pipes. Target: ≤ 2× native wall time.
+// from Debian's source, beside the same work by the same C code under
+// wazero alone and natively, in one run:
+//
+//   - gocage: built by gocage cc, run in gocage's shell;
+//   - gocage-plain: built for plain WASI (wasi-libc), run in gocage's
+//     shell: the module the next two run;
+//   - wazero: that module, run as `wazero run` runs it (wazero's
+//     default runtime and its WASI, no gocage), two instances joined by
+//     an io.Pipe, compiled before the timer;
+//   - wazero-cli: the `wazero run` command itself, when it is on PATH,
+//     through the host's sh and pipes, with a warm compilation cache;
+//   - native: built by the host's cc, through the host's sh and pipes.
+//
+// Targets: gocage ≤ 1.2× wazero on the same module and ≤ 2.2× native.
 func BenchmarkMinigzip(b *testing.B) {
 	dir, err := minigzipBuilt()
 	if err != nil {
 		b.Skip(err)
 	}
 	in := gzipInput()
-	b.SetBytes(int64(len(in)))
-	b.Run("gocage", func(b *testing.B) {
+	f := filepath.Join(b.TempDir(), "in")
+	if err := os.WriteFile(f, in, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	plain := filepath.Join(dir, "minigzip.plain.wasm")
+	for _, v := range []struct{ name, bin string }{{"gocage", "minigzip.wasm"}, {"gocage-plain", "minigzip.plain.wasm"}} {
+		b.Run(v.name, func(b *testing.B) {
+			b.SetBytes(int64(len(in)))
+			k := benchKernel(b, filepath.Join(dir, v.bin))
+			if err := k.FS().WriteFile("/tmp/in", in, 0o644); err != nil {
+				b.Fatal(err)
+			}
+			runCage(b, k, "/bin/sh", "-c", v.bin+" < /bin/sh > /dev/null") // compiled and cached
+			b.ResetTimer()
+			for range b.N {
+				runCage(b, k, "/bin/sh", "-c", v.bin+" < /tmp/in | "+v.bin+" -d > /dev/null")
+			}
+		})
+	}
+	b.Run("wazero", func(b *testing.B) {
 		b.SetBytes(int64(len(in)))
-		k := benchKernel(b, filepath.Join(dir, "minigzip.wasm"))
-		if err := k.FS().WriteFile("/tmp/in", in, 0o644); err != nil {
+		bin, err := os.ReadFile(plain)
+		if err != nil {
 			b.Fatal(err)
 		}
-		runCage(b, k, "/bin/sh", "-c", "minigzip.wasm < /bin/sh > /dev/null") // compiled and cached
+		ctx := context.Background()
+		r := wazero.NewRuntime(ctx)
+		defer r.Close(ctx)
+		wasi_snapshot_preview1.MustInstantiate(ctx, r)
+		cm, err := r.CompileModule(ctx, bin)
+		if err != nil {
+			b.Fatal(err)
+		}
+		run := func(stdin io.Reader, stdout io.Writer, args ...string) error {
+			cfg := wazero.NewModuleConfig().WithName("").WithArgs(args...).WithStdin(stdin).WithStdout(stdout).WithStderr(os.Stderr)
+			mod, err := r.InstantiateModule(ctx, cm, cfg)
+			if mod != nil {
+				mod.Close(ctx)
+			}
+			if ee, ok := err.(*sys.ExitError); ok && ee.ExitCode() == 0 {
+				err = nil
+			}
+			return err
+		}
 		b.ResetTimer()
 		for range b.N {
-			runCage(b, k, "/bin/sh", "-c", "minigzip.wasm < /tmp/in | minigzip.wasm -d > /dev/null")
+			pr, pw := io.Pipe()
+			done := make(chan error, 1)
+			go func() {
+				err := run(bytes.NewReader(in), pw, "minigzip")
+				pw.CloseWithError(err)
+				done <- err
+			}()
+			if err := run(pr, io.Discard, "minigzip", "-d"); err != nil {
+				b.Fatal(err)
+			}
+			if err := <-done; err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("wazero-cli", func(b *testing.B) {
+		b.SetBytes(int64(len(in)))
+		cli, err := exec.LookPath("wazero")
+		if err != nil {
+			b.Skip("no wazero command on PATH (go install github.com/tetratelabs/wazero/cmd/wazero)")
+		}
+		cache := b.TempDir()
+		cmd := cli + " run -cachedir " + cache + " " + plain
+		if out, err := exec.Command("/bin/sh", "-c", cmd+" < "+f+" > /dev/null").CombinedOutput(); err != nil {
+			b.Fatalf("%v: %s", err, out)
+		}
+		b.ResetTimer()
+		for range b.N {
+			if out, err := exec.Command("/bin/sh", "-c", cmd+" < "+f+" | "+cmd+" -d > /dev/null").CombinedOutput(); err != nil {
+				b.Fatalf("%v: %s", err, out)
+			}
 		}
 	})
 	b.Run("native", func(b *testing.B) {
 		b.SetBytes(int64(len(in)))
-		f := filepath.Join(b.TempDir(), "in")
-		if err := os.WriteFile(f, in, 0o644); err != nil {
-			b.Fatal(err)
-		}
 		mg := filepath.Join(dir, "minigzip.native")
 		if _, err := os.Stat(mg); err != nil {
 			b.Skip("no native build (scripts/zlib.sh needs a host cc for it)")

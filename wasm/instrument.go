@@ -51,14 +51,11 @@ const flagExport = "gocage_flag"
 var errNotInstrumentable = errors.New("module not instrumentable")
 
 // instrument returns bin with a flag check at every loop header, or
-// errNotInstrumentable.
-func instrument(bin []byte) ([]byte, error) {
+// errNotInstrumentable; added reports that it imported gocage.syscall
+// for the check (bin did not import it).
+func instrument(bin []byte) (out []byte, added bool, err error) {
 	if len(bin) < 8 || !bytes.Equal(bin[:8], []byte("\x00asm\x01\x00\x00\x00")) {
-		return nil, errNotInstrumentable
-	}
-	type section struct {
-		id   byte
-		body []byte
+		return nil, false, errNotInstrumentable
 	}
 	var secs []section
 	r := wreader{b: bin[8:]}
@@ -66,7 +63,7 @@ func instrument(bin []byte) ([]byte, error) {
 		id := r.byte()
 		n := r.u32()
 		if r.err != nil || uint64(len(r.b)) < uint64(n) {
-			return nil, errNotInstrumentable
+			return nil, false, errNotInstrumentable
 		}
 		secs = append(secs, section{id, r.b[:n]})
 		r.b = r.b[n:]
@@ -99,11 +96,11 @@ func instrument(bin []byte) ([]byte, error) {
 					sr.byte()
 					nglobals++
 				default:
-					return nil, errNotInstrumentable
+					return nil, false, errNotInstrumentable
 				}
 			}
 			if sr.err != nil {
-				return nil, errNotInstrumentable
+				return nil, false, errNotInstrumentable
 			}
 		case 6:
 			sr := wreader{b: s.body}
@@ -113,26 +110,42 @@ func instrument(bin []byte) ([]byte, error) {
 			n := sr.u32()
 			for i := uint32(0); i < n && sr.err == nil; i++ {
 				if sr.name() == flagExport {
-					return nil, errNotInstrumentable // already instrumented
+					return nil, false, errNotInstrumentable // already instrumented
 				}
 				sr.byte()
 				sr.u32()
 			}
 		}
 	}
-	if syscallIdx < 0 {
-		return nil, errNotInstrumentable
+	// A module without gocage.syscall (one built for plain WASI) gets
+	// it as a new import after its other imported functions: every
+	// function it defines moves up one index, and each reference to one
+	// is renumbered (remap).
+	var remap func(uint32) uint32
+	added = syscallIdx < 0
+	if added {
+		syscallIdx = nfuncImports
+		first := uint32(nfuncImports)
+		remap = func(i uint32) uint32 {
+			if i >= first {
+				return i + 1
+			}
+			return i
+		}
+		if secs, err = addSyscallImport(secs, remap); err != nil {
+			return nil, false, err
+		}
 	}
 	flag := uint32(nglobals)
 	check := checkCode(flag, uint32(syscallIdx))
 
-	var out bytes.Buffer
-	out.Write(bin[:8])
+	var buf bytes.Buffer
+	buf.Write(bin[:8])
 	wroteGlobal, wroteExport := false, false
 	writeSec := func(id byte, body []byte) {
-		out.WriteByte(id)
-		out.Write(uleb(uint64(len(body))))
-		out.Write(body)
+		buf.WriteByte(id)
+		buf.Write(uleb(uint64(len(body))))
+		buf.Write(body)
 	}
 	newGlobal := append(append([]byte{0x7f, 0x01, 0x41}, sleb(checkEvery)...), 0x0b) // i32, mutable, i32.const checkEvery
 	newExport := append(append(uleb(uint64(len(flagExport))), flagExport...), append([]byte{0x03}, uleb(uint64(flag))...)...)
@@ -159,9 +172,9 @@ func instrument(bin []byte) ([]byte, error) {
 			writeSec(7, append(append(uleb(uint64(n+1)), sr.b...), newExport...))
 			wroteExport = true
 		case 10:
-			body, err := instrumentCode(s.body, check)
+			body, err := instrumentCode(s.body, check, remap)
 			if err != nil {
-				return nil, err
+				return nil, false, err
 			}
 			writeSec(10, body)
 		default:
@@ -169,9 +182,193 @@ func instrument(bin []byte) ([]byte, error) {
 		}
 	}
 	if !wroteGlobal || !wroteExport {
-		return nil, errNotInstrumentable // a module without code
+		return nil, false, errNotInstrumentable // a module without code
 	}
-	return out.Bytes(), nil
+	return buf.Bytes(), added, nil
+}
+
+// section is one section of a module: its id and its contents.
+type section struct {
+	id   byte
+	body []byte
+}
+
+// syscallType is gocage.syscall's function type: (i32, i64 × 6) → i64.
+var syscallType = []byte{0x60, 7, 0x7f, 0x7e, 0x7e, 0x7e, 0x7e, 0x7e, 0x7e, 1, 0x7e}
+
+// addSyscallImport returns secs with gocage.syscall imported after the
+// other imports, and every reference to a function outside the code
+// section (exports, the start function, element segments, constant
+// expressions, function names) renumbered by remap.
+func addSyscallImport(secs []section, remap func(uint32) uint32) ([]section, error) {
+	var out []section
+	typeIdx, haveImports := uint32(0), false
+	for _, s := range secs {
+		if s.id == 1 {
+			r := wreader{b: s.body}
+			typeIdx = r.u32()
+			if r.err != nil {
+				return nil, errNotInstrumentable
+			}
+		}
+		if s.id == 2 {
+			haveImports = true
+		}
+	}
+	imp := append(append(append(uleb(6), "gocage"...), uleb(7)...), "syscall"...)
+	imp = append(append(imp, 0x00), uleb(uint64(typeIdx))...)
+	haveTypes := false
+	for _, s := range secs {
+		if s.id != 0 && s.id > 2 && !haveImports {
+			if !haveTypes {
+				out = append(out, section{1, append([]byte{1}, syscallType...)})
+				haveTypes = true
+			}
+			out = append(out, section{2, append([]byte{1}, imp...)})
+			haveImports = true
+		}
+		r := wreader{b: s.body}
+		var body []byte
+		switch s.id {
+		case 1:
+			n := r.u32()
+			body = append(append(uleb(uint64(n+1)), r.b...), syscallType...)
+			haveTypes = true
+		case 2:
+			n := r.u32()
+			body = append(append(uleb(uint64(n+1)), r.b...), imp...)
+		case 6: // globals: a type, mutability, a constant expression
+			n := r.u32()
+			body = uleb(uint64(n))
+			for i := uint32(0); i < n && r.err == nil; i++ {
+				body = append(body, r.byte(), r.byte())
+				body = append(body, r.constExpr(remap)...)
+			}
+		case 7: // exports: name, kind, index
+			n := r.u32()
+			body = uleb(uint64(n))
+			for i := uint32(0); i < n && r.err == nil; i++ {
+				name := r.name()
+				kind, idx := r.byte(), r.u32()
+				if kind == 0 {
+					idx = remap(idx)
+				}
+				body = append(append(append(body, uleb(uint64(len(name)))...), name...), kind)
+				body = append(body, uleb(uint64(idx))...)
+			}
+		case 8:
+			body = uleb(uint64(remap(r.u32())))
+		case 9:
+			body = r.elements(remap)
+		case 0:
+			body = s.body
+			if r.name() == "name" {
+				body = r.names(remap)
+			}
+		default:
+			body = s.body
+		}
+		if r.err != nil {
+			return nil, errNotInstrumentable
+		}
+		out = append(out, section{s.id, body})
+	}
+	if !haveImports {
+		return nil, errNotInstrumentable // nothing after the types: no code
+	}
+	return out, nil
+}
+
+// constExpr reads a constant expression through its end and returns it
+// with each ref.func renumbered.
+func (r *wreader) constExpr(remap func(uint32) uint32) []byte {
+	var out []byte
+	for r.err == nil {
+		start := r.b
+		op := r.byte()
+		if op == 0xd2 {
+			out = append(append(out, op), uleb(uint64(remap(r.u32())))...)
+			continue
+		}
+		if err := r.skipImmediates(op); err != nil {
+			r.fail()
+			break
+		}
+		out = append(out, start[:len(start)-len(r.b)]...)
+		if op == 0x0b {
+			break
+		}
+	}
+	return out
+}
+
+// elements reads the element section and returns it with its function
+// indices renumbered.
+func (r *wreader) elements(remap func(uint32) uint32) []byte {
+	n := r.u32()
+	out := uleb(uint64(n))
+	for i := uint32(0); i < n && r.err == nil; i++ {
+		flags := r.u32()
+		out = append(out, uleb(uint64(flags))...)
+		if flags > 7 {
+			r.fail()
+			break
+		}
+		if flags&2 != 0 && flags&1 == 0 { // an explicit table
+			out = append(out, uleb(uint64(r.u32()))...)
+		}
+		if flags&1 == 0 { // active: an offset
+			out = append(out, r.constExpr(remap)...)
+		}
+		if flags&3 != 0 { // an element kind or reference type
+			out = append(out, r.byte())
+		}
+		m := r.u32()
+		out = append(out, uleb(uint64(m))...)
+		for j := uint32(0); j < m && r.err == nil; j++ {
+			if flags&4 != 0 {
+				out = append(out, r.constExpr(remap)...)
+			} else {
+				out = append(out, uleb(uint64(remap(r.u32())))...)
+			}
+		}
+	}
+	return out
+}
+
+// names reads the rest of the "name" custom section and returns the
+// section with the module's name kept, the function names renumbered,
+// and the other subsections (locals, labels, ... by function) dropped.
+func (r *wreader) names(remap func(uint32) uint32) []byte {
+	out := append(uleb(4), "name"...)
+	for len(r.b) > 0 && r.err == nil {
+		id := r.byte()
+		size := r.u32()
+		if uint64(len(r.b)) < uint64(size) {
+			r.fail()
+			break
+		}
+		sub := wreader{b: r.b[:size]}
+		r.b = r.b[size:]
+		switch id {
+		case 0:
+			out = append(append(append(out, 0), uleb(uint64(size))...), sub.b...)
+		case 1:
+			n := sub.u32()
+			body := uleb(uint64(n))
+			for i := uint32(0); i < n && sub.err == nil; i++ {
+				idx := remap(sub.u32())
+				name := sub.name()
+				body = append(append(append(body, uleb(uint64(idx))...), uleb(uint64(len(name)))...), name...)
+			}
+			if sub.err != nil {
+				r.fail()
+				break
+			}
+			out = append(append(append(out, 1), uleb(uint64(len(body)))...), body...)
+		}
+	}
+	return out
 }
 
 // checkCode is the instructions inserted at a loop header.
@@ -193,8 +390,9 @@ func checkCode(flag, syscallIdx uint32) []byte {
 	return append(b, 0x1a, 0x0b) // drop, end
 }
 
-// instrumentCode rewrites the code section's function bodies.
-func instrumentCode(sec []byte, check []byte) ([]byte, error) {
+// instrumentCode rewrites the code section's function bodies; remap, if
+// not nil, renumbers the functions they reference.
+func instrumentCode(sec []byte, check []byte, remap func(uint32) uint32) ([]byte, error) {
 	r := wreader{b: sec}
 	n := r.u32()
 	out := uleb(uint64(n))
@@ -205,7 +403,7 @@ func instrumentCode(sec []byte, check []byte) ([]byte, error) {
 		}
 		body := r.b[:size]
 		r.b = r.b[size:]
-		nb, err := instrumentBody(body, check)
+		nb, err := instrumentBody(body, check, remap)
 		if err != nil {
 			return nil, err
 		}
@@ -215,9 +413,10 @@ func instrumentCode(sec []byte, check []byte) ([]byte, error) {
 	return out, nil
 }
 
-// instrumentBody rewrites one function body: its locals are kept, and
-// check follows each loop instruction.
-func instrumentBody(body []byte, check []byte) ([]byte, error) {
+// instrumentBody rewrites one function body: its locals are kept, check
+// follows each loop instruction, and remap (if not nil) renumbers the
+// function of each call, return_call and ref.func.
+func instrumentBody(body []byte, check []byte, remap func(uint32) uint32) ([]byte, error) {
 	r := wreader{b: body}
 	nlocals := r.u32()
 	for i := uint32(0); i < nlocals; i++ {
@@ -239,7 +438,12 @@ func instrumentBody(body []byte, check []byte) ([]byte, error) {
 		if r.err != nil {
 			return nil, errNotInstrumentable
 		}
-		out = append(out, start[:len(start)-len(r.b)]...)
+		if remap != nil && (op == 0x10 || op == 0x12 || op == 0xd2) {
+			ir := wreader{b: start[1:]}
+			out = append(append(out, op), uleb(uint64(remap(ir.u32())))...)
+		} else {
+			out = append(out, start[:len(start)-len(r.b)]...)
+		}
 		if isLoop {
 			out = append(out, check...)
 		}

@@ -190,13 +190,15 @@ status 1
 // system call on a machine of two cores, while the host allocates and
 // collects: every runtime.GC() completes in milliseconds (compiled
 // WebAssembly reaches a safe point at its loop headers, every few
-// thousand iterations), and a kill stops both.
+// thousand iterations), and a kill stops both. One is built by gocage
+// cc, the other for plain WASI (its loop checks need an import the
+// loader adds).
 func TestWasm_SpinningCages_GCKeepsRunning(t *testing.T) {
-	k := kernel(t, "spin")
+	k := kernel(t, "spin", "spin_wasi")
 	var procs []*cages.Process
-	for range 2 {
+	for _, prog := range []string{"/bin/spin", "/bin/spin_wasi"} {
 		var out syncBuffer
-		p, err := k.Start(cages.Spec{Path: "/bin/spin", Stdout: &out})
+		p, err := k.Start(cages.Spec{Path: prog, Stdout: &out})
 		require.NoError(t, err)
 		procs = append(procs, p)
 		require.Eventually(t, func() bool { return out.String() == "spinning\n" }, 10*time.Second, time.Millisecond)

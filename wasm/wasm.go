@@ -130,8 +130,9 @@ func (r *Runtime) compile(bin []byte) (*module, error) {
 	}
 	m = &module{rt: r.slow}
 	code := bin
-	if ib, err := instrument(bin); err == nil {
-		m.rt, m.instrumented, code = r.rt, true, ib
+	added := false
+	if ib, add, err := instrument(bin); err == nil {
+		m.rt, m.instrumented, code, added = r.rt, true, ib, add
 	}
 	cm, err := m.rt.CompileModule(context.Background(), code)
 	if err != nil {
@@ -145,7 +146,7 @@ func (r *Runtime) compile(bin []byte) (*module, error) {
 		return old, nil
 	}
 	for _, f := range cm.ImportedFunctions() {
-		if mod, name, _ := f.Import(); mod == "gocage" && name == "syscall" {
+		if mod, name, _ := f.Import(); mod == "gocage" && name == "syscall" && !added {
 			m.linux = true
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -58,7 +59,7 @@ func compile(t *testing.T, name string) []byte {
 // wasiPrograms are the test programs that call WASI's functions
 // themselves: they are built as plain WASI modules, with wasi-libc, as
 // another toolchain would build them, to test the bridge's WASI.
-var wasiPrograms = map[string]bool{"faults": true}
+var wasiPrograms = map[string]bool{"faults": true, "spin_wasi": true}
 
 // compileSource is compile for the C file src, built once as name.
 func compileSource(t *testing.T, name, src string) []byte {
@@ -212,4 +213,15 @@ func TestCC_MissingToolchain_NamesPackages(t *testing.T) {
 	_, err := cc.Find()
 	require.ErrorIs(t, err, cc.ErrMissing)
 	require.Contains(t, err.Error(), cc.Packages)
+}
+
+// TestCC_OnlyForkingProgramsImportFork: a program that reads and writes
+// but never forks does not import gocage.fork, so gocage cc does not
+// Asyncify it (which would cost it speed and size); one that forks does.
+func TestCC_OnlyForkingProgramsImportFork(t *testing.T) {
+	for name, want := range map[string]bool{"hello": false, "ccat": false, "forks": true} {
+		imports, err := cc.Imports(compile(t, name))
+		require.NoError(t, err)
+		require.Equal(t, want, slices.Contains(imports, "gocage.fork"), "%s imports %v", name, imports)
+	}
 }

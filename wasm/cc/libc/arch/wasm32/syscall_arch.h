@@ -7,7 +7,8 @@
  * bridge decodes them. The memory calls (brk, mmap, munmap, mremap,
  * mprotect, madvise) never leave the module: the linear memory is the
  * program's own, and __gocage_mem serves them. fork and vfork are the
- * gocage.fork import, which Asyncify instruments. */
+ * gocage.fork import, which Asyncify instruments: only programs that
+ * fork import it. */
 
 #define __SYSCALL_LL_E(x) (x)
 #define __SYSCALL_LL_O(x) (x)
@@ -28,7 +29,12 @@ long __gocage_mem(long, long long, long long, long long, long long, long long, l
 static __inline long __gocage_sc(long long n, long long a, long long b, long long c, long long d, long long e, long long f)
 {
 	if (__GOCAGE_MEMCALL(n)) return __gocage_mem(n, a, b, c, d, e, f);
-	if (n == 57 || n == 58) return __gocage_fork(); /* fork, vfork */
+	/* fork and vfork, where the number is known at compile time (musl's
+	 * own calls): a call with a computed number (__syscall_cp's, under
+	 * every read and write) must not reference the import, or every
+	 * program would import fork and pay for Asyncify. syscall(2) checks
+	 * its number itself. */
+	if (__builtin_constant_p(n) && (n == 57 || n == 58)) return __gocage_fork();
 	return (long)__gocage_syscall(n, a, b, c, d, e, f);
 }
 

@@ -24,5 +24,7 @@ long syscall(long n, ...)
 	e = va_arg(ap, unsigned long);
 	f = va_arg(ap, unsigned long);
 	va_end(ap);
+	if (n == SYS_fork || n == SYS_vfork)
+		return __syscall_ret(__gocage_fork());
 	return __syscall_ret(__syscall(n, a, b, c, d, e, f));
 }
