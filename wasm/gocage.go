@@ -303,10 +303,9 @@ var errNoAsyncify = errors.New("wasm: fork needs a module built with gocage cc (
 // the rewind and answers: 0 in the child, the child's pid in the parent,
 // or -errno.
 func gFork(inst *instance) int64 {
-	mod := inst.mod
 	if inst.rewinding {
 		inst.rewinding = false
-		if err := asyncifyCall(inst.ctx, mod, "asyncify_stop_rewind"); err != nil {
+		if err := inst.asyncify("asyncify_stop_rewind"); err != nil {
 			panic(err)
 		}
 		return inst.forkResult
@@ -314,11 +313,11 @@ func gFork(inst *instance) int64 {
 	if inst.inHandler > 0 {
 		return -int64(posix.ENOSYS) // the handler's frames are the host's: they cannot be rebuilt
 	}
-	buf := asyncBuf(inst.ctx, mod)
-	if buf == 0 || mod.ExportedFunction("asyncify_start_unwind") == nil {
+	buf := inst.asyncBuf()
+	if buf == 0 || inst.fn("asyncify_start_unwind") == nil {
 		return -int64(posix.ENOSYS)
 	}
-	if err := asyncifyCall(inst.ctx, mod, "asyncify_start_unwind", buf); err != nil {
+	if err := inst.asyncify("asyncify_start_unwind", buf); err != nil {
 		panic(err)
 	}
 	inst.unwind = unwindFork
@@ -329,10 +328,9 @@ func gFork(inst *instance) int64 {
 // env's address (run does the saving), and then answers 0; rewound by a
 // longjmp, it answers longjmp's value.
 func gSetjmp(inst *instance, env uint32) int64 {
-	mod := inst.mod
 	if inst.rewinding {
 		inst.rewinding = false
-		if err := asyncifyCall(inst.ctx, mod, "asyncify_stop_rewind"); err != nil {
+		if err := inst.asyncify("asyncify_stop_rewind"); err != nil {
 			panic(err)
 		}
 		return inst.forkResult
@@ -340,11 +338,11 @@ func gSetjmp(inst *instance, env uint32) int64 {
 	if inst.inHandler > 0 {
 		return 0 // not saved: a longjmp to it ends the program
 	}
-	buf := asyncBuf(inst.ctx, mod)
-	if buf == 0 || mod.ExportedFunction("asyncify_start_unwind") == nil {
+	buf := inst.asyncBuf()
+	if buf == 0 || inst.fn("asyncify_start_unwind") == nil {
 		return 0
 	}
-	if err := asyncifyCall(inst.ctx, mod, "asyncify_start_unwind", buf); err != nil {
+	if err := inst.asyncify("asyncify_start_unwind", buf); err != nil {
 		panic(err)
 	}
 	inst.unwind = unwindSetjmp

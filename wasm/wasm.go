@@ -23,6 +23,7 @@ package wasm
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -37,6 +38,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 	"github.com/tetratelabs/wazero/sys"
 
 	"github.com/gocage/gocage/cages"
@@ -65,6 +67,10 @@ type Runtime struct {
 	// instances are the running instances by cage pid, for the signal
 	// handlers a module installs (which a forked child inherits).
 	instances sync.Map
+
+	// mems keeps the memories of exited forked children for the next
+	// forks (forkmem.go).
+	mems memPool
 }
 
 // module is a compiled module and what the bridge learned of it.
@@ -199,6 +205,7 @@ type instance struct {
 	// running: their frames are the host's, and cannot be saved.
 	jmpEnv    uint32
 	jmps      map[uint32]*jmpState
+	fns       map[string]api.Function // fn's
 	inHandler int
 
 	// catching has bit sig-1 set while the module has a handler for
@@ -288,7 +295,7 @@ func (r *Runtime) start(inst *instance, img *forkImage) int {
 	mod := inst.pre // a forked child's, instantiated inside the fork
 	if mod == nil {
 		var err error
-		if mod, err = r.instantiate(inst.m); err != nil {
+		if mod, err = r.instantiate(context.Background(), inst.m); err != nil {
 			p.Write(2, []byte(fmt.Sprintf("gocage: %s: %v\n", progName(p), err)))
 			return 126
 		}
@@ -315,7 +322,7 @@ func (r *Runtime) start(inst *instance, img *forkImage) int {
 		}
 		inst.preopen = img.preopen
 		inst.forkResult, inst.rewinding = 0, true
-		if err := asyncifyCall(ctx, mod, "asyncify_start_rewind", asyncBufAddr(ctx, mod)); err != nil {
+		if err := inst.asyncify("asyncify_start_rewind", inst.asyncBufAddr()); err != nil {
 			return finish(p, err)
 		}
 	}
@@ -332,7 +339,7 @@ func (r *Runtime) start(inst *instance, img *forkImage) int {
 			// on the way if that was past the memory's end.
 			inst.unwind = unwindNone
 			if err == nil {
-				err = asyncifyCall(ctx, mod, "asyncify_stop_unwind")
+				err = inst.asyncify("asyncify_stop_unwind")
 			}
 			if err != nil {
 				return forkTooDeep(p, err)
@@ -341,7 +348,7 @@ func (r *Runtime) start(inst *instance, img *forkImage) int {
 		case inst.unwind == unwindSetjmp:
 			inst.unwind = unwindNone
 			if err == nil {
-				err = asyncifyCall(ctx, mod, "asyncify_stop_unwind")
+				err = inst.asyncify("asyncify_stop_unwind")
 			}
 			if err != nil {
 				return forkTooDeep(p, err)
@@ -363,7 +370,7 @@ func (r *Runtime) start(inst *instance, img *forkImage) int {
 			return finish(p, err)
 		}
 		inst.rewinding = true
-		if err := asyncifyCall(ctx, mod, "asyncify_start_rewind", asyncBufAddr(ctx, mod)); err != nil {
+		if err := inst.asyncify("asyncify_start_rewind", inst.asyncBufAddr()); err != nil {
 			return finish(p, err)
 		}
 	}
@@ -374,7 +381,7 @@ func (r *Runtime) start(inst *instance, img *forkImage) int {
 // data follows.
 func (inst *instance) saveJmp() error {
 	mem := inst.mod.Memory()
-	buf := uint32(asyncBufAddr(inst.ctx, inst.mod))
+	buf := uint32(inst.asyncBufAddr())
 	cur, ok := mem.ReadUint32Le(buf)
 	if buf == 0 || !ok || cur < buf+8 {
 		return errors.New("setjmp: no Asyncify buffer")
@@ -432,7 +439,7 @@ func (inst *instance) restoreJmp(env uint32) error {
 		return errors.New("no setjmp saved this jmp_buf")
 	}
 	mem := inst.mod.Memory()
-	buf := uint32(asyncBufAddr(inst.ctx, inst.mod))
+	buf := uint32(inst.asyncBufAddr())
 	if buf == 0 || !mem.Write(buf+8, st.data) || !mem.WriteUint32Le(buf, buf+8+uint32(len(st.data))) {
 		return errors.New("no Asyncify buffer")
 	}
@@ -445,24 +452,46 @@ func (inst *instance) restoreJmp(env uint32) error {
 
 // asyncBufAddr returns the Asyncify buffer's address without resetting
 // it (for a rewind, which reads the saved stack back from its end), or 0.
-func asyncBufAddr(ctx context.Context, mod api.Module) uint64 {
-	f := mod.ExportedFunction("gocage_async_buf_addr")
+func (inst *instance) asyncBufAddr() uint64 {
+	f := inst.fn("gocage_async_buf_addr")
 	if f == nil {
 		return 0
 	}
-	res, err := f.Call(ctx)
+	res, err := f.Call(inst.ctx)
 	if err != nil || len(res) == 0 {
 		return 0
 	}
 	return res[0]
 }
 
-// instantiate makes a new instance of a module without running it. No
-// stdio, args or environment in the config: the bridge's WASI reads them
-// from the cage.
-func (r *Runtime) instantiate(m *module) (api.Module, error) {
-	return m.rt.InstantiateModule(context.Background(), m.cm, wazero.NewModuleConfig().WithName("").WithStartFunctions())
+// fn returns the module's exported function name (nil if none), made
+// once per instance: each api.Function has its own call stack, costly
+// to make at every fork and setjmp. Only for functions that never run
+// nested in themselves (Asyncify's controls, the buffer's accessors),
+// as one api.Function cannot.
+func (inst *instance) fn(name string) api.Function {
+	if f, ok := inst.fns[name]; ok {
+		return f
+	}
+	f := inst.mod.ExportedFunction(name)
+	if inst.fns == nil {
+		inst.fns = map[string]api.Function{}
+	}
+	inst.fns[name] = f
+	return f
 }
+
+// instantiate makes a new instance of a module without running it, in
+// ctx (which may carry a memory allocator).
+func (r *Runtime) instantiate(ctx context.Context, m *module) (api.Module, error) {
+	return m.rt.InstantiateModule(ctx, m.cm, moduleConfig)
+}
+
+// moduleConfig is every instance's configuration. No stdio, args or
+// environment: the bridge's WASI reads them from the cage. Not wazero's
+// default random source either, which the bridge does not use and which
+// costs a seeding per instance; crypto/rand costs nothing until read.
+var moduleConfig = wazero.NewModuleConfig().WithName("").WithStartFunctions().WithRandSource(rand.Reader)
 
 // fork makes the child cage of a module that has unwound for fork and
 // returns the fork import's answer for the parent: the child's pid, or a
@@ -480,10 +509,13 @@ func (r *Runtime) fork(inst *instance) int64 {
 	pid, err := inst.p.ForkPrepared(func(child *cages.Cage) cages.Program {
 		ci := &instance{r: r, m: m, preopen: -1, jmps: maps.Clone(inst.jmps)}
 		ci.catching.Store(inst.catching.Load())
-		mod, err := r.instantiate(m)
+		alloc, made := r.mems.forkAllocator(uint64(len(img.mem)))
+		mod, err := r.instantiate(experimental.WithMemoryAllocator(context.Background(), alloc), m)
 		if err == nil {
 			if err = restore(mod, img); err != nil {
 				mod.Close(context.Background())
+			} else if *made != nil {
+				(*made).copied()
 			}
 		}
 		childImg := &forkImage{sp: img.sp, preopen: img.preopen, err: err}
@@ -606,25 +638,25 @@ func forkTooDeep(p *cages.Proc, err error) int {
 // returns its address (0 if the module has none). The buffer is a
 // stack: the unwind pushes the frames, innermost first; the rewind pops
 // them, outermost first.
-func asyncBuf(ctx context.Context, mod api.Module) uint64 {
-	f := mod.ExportedFunction("gocage_async_buf")
+func (inst *instance) asyncBuf() uint64 {
+	f := inst.fn("gocage_async_buf")
 	if f == nil {
 		return 0
 	}
-	res, err := f.Call(ctx)
+	res, err := f.Call(inst.ctx)
 	if err != nil || len(res) == 0 {
 		return 0
 	}
 	return res[0]
 }
 
-// asyncifyCall calls one of Asyncify's exported controls.
-func asyncifyCall(ctx context.Context, mod api.Module, name string, args ...uint64) error {
-	f := mod.ExportedFunction(name)
+// asyncify calls one of Asyncify's exported controls.
+func (inst *instance) asyncify(name string, args ...uint64) error {
+	f := inst.fn(name)
 	if f == nil {
 		return errNoAsyncify
 	}
-	_, err := f.Call(ctx, args...)
+	_, err := f.Call(inst.ctx, args...)
 	return err
 }
 
