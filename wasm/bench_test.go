@@ -22,6 +22,7 @@ import (
 	"github.com/gocage/gocage/posix"
 	"github.com/gocage/gocage/programs"
 	"github.com/gocage/gocage/programs/sh"
+	"github.com/gocage/gocage/wasm"
 	"github.com/gocage/gocage/wasm/cc"
 )
 
@@ -345,6 +346,96 @@ func BenchmarkMinigzip(b *testing.B) {
 		for range b.N {
 			if out, err := exec.Command("/bin/sh", "-c", mg+" < "+f+" | "+mg+" -d > /dev/null").CombinedOutput(); err != nil {
 				b.Fatalf("%v: %s", err, out)
+			}
+		}
+	})
+}
+
+// BenchmarkMinigzipStartup: what a new gocage process pays to run
+// minigzip on an empty input: a fresh runtime, the module loaded,
+// instrumented and compiled ("first", an empty compilation cache) or
+// found in the on-disk cache that gocage keeps by default ("cached");
+// beside the same for the plain module under wazero alone (its runtime,
+// its WASI, its file cache), and the native program's exec.
+func BenchmarkMinigzipStartup(b *testing.B) {
+	dir, err := minigzipBuilt()
+	if err != nil {
+		b.Skip(err)
+	}
+	bin, err := os.ReadFile(filepath.Join(dir, "minigzip.wasm"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	plain, err := os.ReadFile(filepath.Join(dir, "minigzip.plain.wasm"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	gocageOnce := func(b *testing.B, cache string) {
+		r, err := wasm.New(ctx, wasm.Options{CacheDir: cache})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer r.Close(ctx)
+		k := cages.New(cages.Config{Wasm: r.Program})
+		if err := k.FS().WriteFile("/bin/minigzip", bin, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		st, err := k.Run(ctx, cages.Spec{Path: "/bin/minigzip", Stdin: bytes.NewReader(nil), Stdout: io.Discard})
+		if err != nil || st != posix.Exited(0) {
+			b.Fatal(st, err)
+		}
+	}
+	wazeroOnce := func(b *testing.B, cache string) {
+		cfg := wazero.NewRuntimeConfig()
+		if cache != "" {
+			c, err := wazero.NewCompilationCacheWithDir(cache)
+			if err != nil {
+				b.Fatal(err)
+			}
+			cfg = cfg.WithCompilationCache(c)
+		}
+		r := wazero.NewRuntimeWithConfig(ctx, cfg)
+		defer r.Close(ctx)
+		wasi_snapshot_preview1.MustInstantiate(ctx, r)
+		_, err := r.InstantiateWithConfig(ctx, plain, wazero.NewModuleConfig().WithArgs("minigzip").WithStdin(bytes.NewReader(nil)).WithStdout(io.Discard))
+		if ee, ok := err.(*sys.ExitError); err != nil && (!ok || ee.ExitCode() != 0) {
+			b.Fatal(err)
+		}
+	}
+	b.Run("gocage-first", func(b *testing.B) {
+		for range b.N {
+			gocageOnce(b, "-")
+		}
+	})
+	b.Run("gocage-cached", func(b *testing.B) {
+		cache := b.TempDir()
+		gocageOnce(b, cache)
+		b.ResetTimer()
+		for range b.N {
+			gocageOnce(b, cache)
+		}
+	})
+	b.Run("wazero-first", func(b *testing.B) {
+		for range b.N {
+			wazeroOnce(b, "")
+		}
+	})
+	b.Run("wazero-cached", func(b *testing.B) {
+		cache := b.TempDir()
+		wazeroOnce(b, cache)
+		b.ResetTimer()
+		for range b.N {
+			wazeroOnce(b, cache)
+		}
+	})
+	b.Run("native", func(b *testing.B) {
+		mg := filepath.Join(dir, "minigzip.native")
+		for range b.N {
+			cmd := exec.Command(mg)
+			cmd.Stdin = bytes.NewReader(nil)
+			if err := cmd.Run(); err != nil {
+				b.Fatal(err)
 			}
 		}
 	})
