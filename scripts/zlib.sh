@@ -5,14 +5,16 @@
 # gocage cc, unchanged but for -DZ_HAVE_UNISTD_H, and natively with cc for
 # the benchmarks' comparison when a native cc exists, and for plain WASI
 # with wasi-libc (what `wazero run` and other runtimes run). Writes
-# OUTDIR/minigzip.wasm, OUTDIR/minigzip.plain.wasm (and
-# OUTDIR/minigzip.native); does nothing when the first two exist.
+# OUTDIR/minigzip.wasm, OUTDIR/minigzip.plain.wasm,
+# OUTDIR/minigzip.asyncify.wasm (linked with wasm/testdata/forkref.c,
+# which makes gocage cc Asyncify it, to measure what that costs) and
+# OUTDIR/minigzip.native; does nothing when the first three exist.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$root/build/zlib}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
-if [ -f "$out/minigzip.wasm" ] && [ -f "$out/minigzip.plain.wasm" ]; then
+if [ -f "$out/minigzip.wasm" ] && [ -f "$out/minigzip.plain.wasm" ] && [ -f "$out/minigzip.asyncify.wasm" ]; then
 	exit 0
 fi
 work="$out/src"
@@ -30,6 +32,7 @@ files=(adler32.c compress.c crc32.c deflate.c gzclose.c gzlib.c gzread.c gzwrite
 (cd "$root" && go build -o "$out/gocage" ./cmd/gocage)
 (cd "$src" && "$out/gocage" cc -O2 -w -DZ_HAVE_UNISTD_H -I. -o "$out/minigzip.wasm" "${files[@]}")
 echo "built $out/minigzip.wasm from $(basename "$tarball")"
+(cd "$src" && "$out/gocage" cc -O2 -w -DZ_HAVE_UNISTD_H -I. -o "$out/minigzip.asyncify.wasm" "${files[@]}" "$root/wasm/testdata/forkref.c")
 (cd "$src" && clang-19 --target=wasm32-wasi --sysroot=/usr -O2 -w -DZ_HAVE_UNISTD_H -I. -o "$out/minigzip.plain.wasm" "${files[@]}")
 echo "built $out/minigzip.plain.wasm (plain WASI, wasi-libc)"
 # The native build is only the benchmarks' reference.

@@ -242,7 +242,10 @@ func gzipInput() []byte {
 //
 //   - gocage: built by gocage cc, run in gocage's shell;
 //   - gocage-plain: built for plain WASI (wasi-libc), run in gocage's
-//     shell: the module the next two run;
+//     shell: the module the wazero runs run;
+//   - gocage-asyncify: the gocage build linked with a function that may
+//     fork, so Asyncified as every program that forks or calls setjmp
+//     is: what Asyncify costs a program that computes;
 //   - wazero: that module, run as `wazero run` runs it (wazero's
 //     default runtime and its WASI, no gocage), two instances joined by
 //     an io.Pipe, compiled before the timer;
@@ -262,7 +265,8 @@ func BenchmarkMinigzip(b *testing.B) {
 		b.Fatal(err)
 	}
 	plain := filepath.Join(dir, "minigzip.plain.wasm")
-	for _, v := range []struct{ name, bin string }{{"gocage", "minigzip.wasm"}, {"gocage-plain", "minigzip.plain.wasm"}} {
+	for _, v := range []struct{ name, bin string }{{"gocage", "minigzip.wasm"}, {"gocage-plain", "minigzip.plain.wasm"},
+		{"gocage-asyncify", "minigzip.asyncify.wasm"}} {
 		b.Run(v.name, func(b *testing.B) {
 			b.SetBytes(int64(len(in)))
 			k := benchKernel(b, filepath.Join(dir, v.bin))
