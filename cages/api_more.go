@@ -202,6 +202,13 @@ func (p *Proc) Fadvise(fd int, off, length int64, advice int) error {
 	return errOf(err)
 }
 
+// SyncFileRange writes back the range off..off+n of fd's file, as
+// sync_file_range(2).
+func (p *Proc) SyncFileRange(fd int, off, n int64, flags int) error {
+	_, err := p.call4(posix.SYS_SYNC_FILE_RANGE, val(fd), off64(off), off64(n), val(flags))
+	return errOf(err)
+}
+
 // Fallocate allocates the range off..off+length of fd's file, as
 // fallocate(2): with mode 0 the file grows to cover it.
 func (p *Proc) Fallocate(fd, mode int, off, length int64) error {

@@ -519,6 +519,59 @@ var moreXcases = []xcase{
 		func(p *cages.Proc) string { return xres(nil, p.Fadvise(closedFd, 0, 0, 0)) }},
 	{"syncfs bad fd", func(hostEnv) string { return herr(hsys(unix.SYS_SYNCFS, closedFd)) },
 		func(p *cages.Proc) string { return xres(nil, p.Syncfs(closedFd)) }},
+
+	// sync_file_range: its checks, in Linux's order.
+	{"sync_file_range file", func(h hostEnv) string {
+		fd := h.file("f", "abc", unix.O_RDWR)
+		defer unix.Close(fd)
+		return xres(nil, unix.SyncFileRange(fd, 0, 100, 7))
+	}, func(p *cages.Proc) string {
+		fd := cageFile(p, "f", "abc", posix.O_RDWR)
+		defer p.Close(fd)
+		return xres(nil, p.SyncFileRange(fd, 0, 100, 7))
+	}},
+	{"sync_file_range flag 8", func(h hostEnv) string {
+		fd := h.file("f", "", unix.O_RDWR)
+		defer unix.Close(fd)
+		return xres(nil, unix.SyncFileRange(fd, 0, 0, 8))
+	}, func(p *cages.Proc) string {
+		fd := cageFile(p, "f", "", posix.O_RDWR)
+		defer p.Close(fd)
+		return xres(nil, p.SyncFileRange(fd, 0, 0, 8))
+	}},
+	{"sync_file_range end overflows", func(h hostEnv) string {
+		fd := h.file("f", "", unix.O_RDWR)
+		defer unix.Close(fd)
+		return xres(nil, unix.SyncFileRange(fd, 1<<62, 1<<62, 0))
+	}, func(p *cages.Proc) string {
+		fd := cageFile(p, "f", "", posix.O_RDWR)
+		defer p.Close(fd)
+		return xres(nil, p.SyncFileRange(fd, 1<<62, 1<<62, 0))
+	}},
+	{"sync_file_range pipe", func(hostEnv) string {
+		r, w := xhostPipe()
+		defer unix.Close(r)
+		defer unix.Close(w)
+		return xres(nil, unix.SyncFileRange(r, 0, 0, 0))
+	}, func(p *cages.Proc) string {
+		r, w, _ := p.Pipe()
+		defer p.Close(r)
+		defer p.Close(w)
+		return xres(nil, p.SyncFileRange(r, 0, 0, 0))
+	}},
+	{"sync_file_range pipe, negative offset", func(hostEnv) string {
+		r, w := xhostPipe()
+		defer unix.Close(r)
+		defer unix.Close(w)
+		return xres(nil, unix.SyncFileRange(r, -1, 0, 0))
+	}, func(p *cages.Proc) string {
+		r, w, _ := p.Pipe()
+		defer p.Close(r)
+		defer p.Close(w)
+		return xres(nil, p.SyncFileRange(r, -1, 0, 0))
+	}},
+	{"sync_file_range bad fd", func(hostEnv) string { return xres(nil, unix.SyncFileRange(closedFd, 0, 0, 8)) },
+		func(p *cages.Proc) string { return xres(nil, p.SyncFileRange(closedFd, 0, 0, 8)) }},
 }
 
 // pselectCall is a pselect6 call with a zero timeout and a mask of the

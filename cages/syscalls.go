@@ -141,6 +141,8 @@ var syscallTable = []threei.Syscall{
 		Note: "mode 0 and FALLOC_FL_KEEP_SIZE; punching, zeroing, collapsing and inserting ranges are EOPNOTSUPP"},
 	{Num: posix.SYS_SYNC, Name: "sync", Handler: sysSync, Support: threei.Full},
 	{Num: posix.SYS_SYNCFS, Name: "syncfs", Args: sig("fd:fd"), Handler: sysSyncfs, Support: threei.Full},
+	{Num: posix.SYS_SYNC_FILE_RANGE, Name: "sync_file_range", Args: sig("fd:fd offset:offset nbytes:offset flags:flags"), Handler: sysSyncFileRange, Support: threei.Full,
+		Note: "checked, then nothing to do"},
 	{Num: posix.SYS_GETRANDOM, Name: "getrandom", Args: sig("buf:outbuf buflen:size flags:flags"), Handler: sysGetrandom, Support: threei.Full,
 		Note: "crypto/rand for every flag; it never blocks"},
 	{Num: posix.SYS_SCHED_YIELD, Name: "sched_yield", Handler: sysSchedYield, Support: threei.Full},

@@ -183,6 +183,7 @@ var lxCalls = [posix.SyscallMax]lxFunc{
 	posix.SYS_COPY_FILE_RANGE: lxCopyFileRange,
 	posix.SYS_FLOCK:           lxFlock,
 	posix.SYS_FADVISE64:       lxFadvise64,
+	posix.SYS_SYNC_FILE_RANGE: lxSyncFileRange,
 	posix.SYS_FALLOCATE:       lxFallocate,
 	posix.SYS_SYNC:            lxSync,
 	posix.SYS_SYNCFS:          lxSyncfs,
@@ -2008,6 +2009,12 @@ func lxFlock(inst *instance, _ api.Memory, a *[6]uint64) int64 {
 // fd, off_t offset, off_t len, int advice).
 func lxFadvise64(inst *instance, _ api.Memory, a *[6]uint64) int64 {
 	return lxZero(inst.p.Fadvise(lxInt(a[0]), int64(a[1]), int64(a[2]), lxInt(a[3])))
+}
+
+// lxSyncFileRange implements sync_file_range(2): sync_file_range(int fd,
+// off64_t offset, off64_t nbytes, unsigned int flags).
+func lxSyncFileRange(inst *instance, _ api.Memory, a *[6]uint64) int64 {
+	return lxZero(inst.p.SyncFileRange(lxInt(a[0]), int64(a[1]), int64(a[2]), int(uint32(a[3]))))
 }
 
 // lxFallocate implements fallocate(2): fallocate(int fd, int mode, off_t
