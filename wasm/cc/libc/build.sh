@@ -34,12 +34,8 @@ cp -r "$here/src/." src/
 # glibc's does, "(nil)" for a null pointer and no zero padding.
 sed -i 's/^\t\t\tp = MAX(p, 2\*sizeof(void\*));$/\t\t\tif (!arg.i) { a = "(nil)"; z = a+5; p = 5; fl \&= ~ZERO_PAD; break; }/' src/stdio/vfprintf.c
 grep -q '"(nil)"' src/stdio/vfprintf.c
-# Declarations musl 1.2.3 lacks and glibc has (as later musl has them):
-# renameat2 and its flags (its code is src/stdio/wasm32/renameat2.c),
-# and sysconf's _SC_MINSIGSTKSZ and _SC_SIGSTKSZ (musl's MINSIGSTKSZ and
-# SIGSTKSZ of x86-64, 2048 and 8192).
-sed -i 's/^FILE \*fopencookie(void \*, const char \*, cookie_io_functions_t);$/&\n#define RENAME_NOREPLACE (1 << 0)\n#define RENAME_EXCHANGE (1 << 1)\n#define RENAME_WHITEOUT (1 << 2)\nint renameat2(int, const char *, int, const char *, unsigned);/' include/stdio.h
-grep -q 'int renameat2' include/stdio.h
+# sysconf's _SC_MINSIGSTKSZ and _SC_SIGSTKSZ, which glibc and later musl
+# have: musl's MINSIGSTKSZ and SIGSTKSZ of x86-64, 2048 and 8192.
 sed -i 's/^#define _SC_THREAD_ROBUST_PRIO_PROTECT\t248$/&\n#define _SC_MINSIGSTKSZ\t249\n#define _SC_SIGSTKSZ\t250/' include/unistd.h
 grep -q '_SC_SIGSTKSZ' include/unistd.h
 sed -i 's/^\t\t\[_SC_THREAD_ROBUST_PRIO_PROTECT\] = -1,$/&\n\t\t[_SC_MINSIGSTKSZ] = 2048,\n\t\t[_SC_SIGSTKSZ] = 8192,/' src/conf/sysconf.c
@@ -49,6 +45,10 @@ grep -q '_SC_SIGSTKSZ' src/conf/sysconf.c
 # (src/locale/wasm32/utf8_codeset.c).
 sed -i 's/^\tif (!new \&\& (new = malloc(sizeof \*new))) {$/\tif (!new \&\& !__gocage_utf8_codeset(val)) return LOC_MAP_FAILED;\n&/; s/^const struct __locale_map \*__get_locale(int cat, const char \*val)$/int __gocage_utf8_codeset(const char *);\n&/' src/locale/locale_map.c
 grep -q 'return LOC_MAP_FAILED' src/locale/locale_map.c
+# "C.UTF-8" names every category, as glibc's setlocale(LC_ALL, "C.UTF-8")
+# returns "C.UTF-8" (musl gives only LC_CTYPE the name, the rest "C").
+sed -i 's/^\t\tif (cat == LC_CTYPE \&\& val\[1\]==.\..)$/\t\tif (val[1]==\x27.\x27)/' src/locale/locale_map.c
+grep -q "^		if (val\[1\]=='.')$" src/locale/locale_map.c
 # renameat2 (src/stdio/wasm32/renameat2.c) is declared where glibc and
 # later musl declare it.
 sed -i 's/^char \*fgets_unlocked(char \*, int, FILE \*);$/&\n#define RENAME_NOREPLACE (1 << 0)\n#define RENAME_EXCHANGE (1 << 1)\n#define RENAME_WHITEOUT (1 << 2)\nint renameat2(int, const char *, int, const char *, unsigned);/' include/stdio.h

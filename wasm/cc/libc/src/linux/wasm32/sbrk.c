@@ -1,7 +1,7 @@
-/* sbrk and brk for gocage's wasm32, on the break that __gocage_mem keeps
+/* sbrk for gocage's wasm32, on the break that __gocage_mem keeps
  * (musl refuses to move the break, as a threaded process cannot do it
  * safely; a cage has one thread, and programs such as Linux's expect it
- * to move). */
+ * to move). brk is in brk.c, replacing musl's. */
 #define _BSD_SOURCE
 #include <unistd.h>
 #include <stdint.h>
@@ -15,13 +15,4 @@ void *sbrk(intptr_t inc)
 	uintptr_t r = __gocage_sbrk(inc);
 	if (r == (uintptr_t)-1) errno = ENOMEM;
 	return (void *)r;
-}
-
-int brk(void *end)
-{
-	if ((uintptr_t)__syscall(SYS_brk, end) != (uintptr_t)end) {
-		errno = ENOMEM;
-		return -1;
-	}
-	return 0;
 }

@@ -145,17 +145,38 @@ static void give(uintptr_t a, size_t len)
 	*pp = n;
 }
 
+/* do_mmap checks its arguments in the order of Linux's sys_mmap and
+ * do_mmap (mm/mmap.c): the offset's alignment, the file, the length, the
+ * fixed address, then the mapping's type and the file's access mode. */
 static long do_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, long long off)
 {
+	long fl = 0;
+	if (off & (PAGE - 1)) return -EINVAL;
+	if (!(flags & MAP_ANONYMOUS)) {
+		fl = (long)__gocage_syscall(SYS_fcntl, fd, 3 /* F_GETFL */, 0, 0, 0, 0);
+		if (fl < 0) return -EBADF;
+	}
 	if (!len) return -EINVAL;
 	if (len > SIZE_MAX - PAGE) return -ENOMEM;
 	len = (len + PAGE - 1) & -PAGE;
-	if (flags & MAP_FIXED) return -ENOMEM; /* no address can be chosen */
+	if ((unsigned long long)off / PAGE + len / PAGE < (unsigned long long)off / PAGE) return -EOVERFLOW;
+	if (flags & MAP_FIXED) {
+		if (addr & (PAGE - 1)) return -EINVAL;
+		return -ENOMEM; /* no address can be chosen */
+	}
+	switch (flags & MAP_TYPE) {
+	case MAP_SHARED:
+	case MAP_PRIVATE:
+		break;
+	case MAP_SHARED_VALIDATE:
+		if (!(flags & MAP_ANONYMOUS)) break;
+		/* fallthrough */
+	default:
+		return -EINVAL;
+	}
 	if (!(flags & MAP_ANONYMOUS)) {
-		long r = (long)__gocage_syscall(SYS_fcntl, fd, 3 /* F_GETFL */, 0, 0, 0, 0);
-		if (r < 0) return -EBADF;
-		if ((r & O_ACCMODE) == O_WRONLY) return -EACCES;
-		if ((flags & MAP_SHARED) && (prot & PROT_WRITE) && (r & O_ACCMODE) != O_RDWR) return -EACCES;
+		if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) && (fl & O_ACCMODE) != O_RDWR) return -EACCES;
+		if ((fl & O_ACCMODE) == O_WRONLY) return -EACCES;
 	}
 	uintptr_t a = take(len);
 	if (!a) return -ENOMEM;
@@ -165,7 +186,7 @@ static long do_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd, lon
 			long n = (long)__gocage_syscall(SYS_pread64, fd, a + done, len - done, off + done, 0, 0);
 			if (n < 0) {
 				give(a, len);
-				return n == -ESPIPE ? -ENODEV : n;
+				return n == -ESPIPE || n == -EISDIR ? -ENODEV : n;
 			}
 			if (n == 0) break;
 			done += n;
