@@ -77,7 +77,7 @@ func instantiateGocage(ctx context.Context, rt wazero.Runtime) error {
 		if val == 0 {
 			val = 1
 		}
-		panic(&longjmpError{env: uint32(s[0]), val: val})
+		panic(&longjmpError{env: jmpKeyOf(m.Memory(), uint32(s[0])), val: val})
 	}), []api.ValueType{i32, i32}, nil).Export("longjmp")
 	_, err := b.Instantiate(ctx)
 	return err
@@ -325,8 +325,8 @@ func gFork(inst *instance) int64 {
 }
 
 // gSetjmp is the setjmp import: it saves the stack as fork does, under
-// env's address (run does the saving), and then answers 0; rewound by a
-// longjmp, it answers longjmp's value.
+// a key it writes into the jmp_buf (run does the saving), and then
+// answers 0; rewound by a longjmp, it answers longjmp's value.
 func gSetjmp(inst *instance, env uint32) int64 {
 	if inst.rewinding {
 		inst.rewinding = false
@@ -335,19 +335,74 @@ func gSetjmp(inst *instance, env uint32) int64 {
 		}
 		return inst.forkResult
 	}
+	mem := inst.mod.Memory()
 	if inst.inHandler > 0 {
-		return 0 // not saved: a longjmp to it ends the program
+		putJmpKey(mem, env, 0) // not saved: a longjmp to it ends the program
+		return 0
 	}
 	buf := inst.asyncBuf()
 	if buf == 0 || inst.fn("asyncify_start_unwind") == nil {
 		return 0
 	}
+	key := inst.jmpKey(mem, env)
+	putJmpKey(mem, env, key)
 	if err := inst.asyncify("asyncify_start_unwind", buf); err != nil {
 		panic(err)
 	}
 	inst.unwind = unwindSetjmp
-	inst.jmpEnv = env
+	inst.jmpEnv = key
 	return 0
+}
+
+// A jmp_buf holds, in its first 8 bytes, jmpMagic and the key of the
+// stack its setjmp saved: as a native jmp_buf holds the registers, a
+// copy of one made with memcpy longjmps where the original does, and a
+// jmp_buf saved, set again by an inner frame and restored longjmps to
+// the outer frame (an unwind-protect's re-throw). The key of a setjmp
+// at env is one of env..env+jmpKeys-1, which no other jmp_buf's can be
+// (jmp_bufs are 64 bytes): the key the buffer holds, if it is still
+// saved for a frame at the same depth (the same setjmp run again, as in
+// a loop), else the first that is free or saved at that depth. With
+// all of them held by deeper frames' setjmps, env itself is taken
+// again.
+const (
+	jmpMagic = 0x626a6367 // "gcjb"
+	jmpKeys  = 64
+)
+
+// jmpKey returns the key under which the setjmp at env saves its stack.
+func (inst *instance) jmpKey(mem api.Memory, env uint32) uint32 {
+	var sp uint64
+	if g := inst.mod.ExportedGlobal("__stack_pointer"); g != nil {
+		sp = g.Get()
+	}
+	sameDepth := func(k uint32) bool { j := inst.jmps[k]; return j != nil && j.sp == sp }
+	if k := jmpKeyOf(mem, env); k-env < jmpKeys && sameDepth(k) {
+		return k
+	}
+	for k := env; k-env < jmpKeys && k >= env; k++ {
+		if inst.jmps[k] == nil || sameDepth(k) {
+			return k
+		}
+	}
+	return env
+}
+
+// jmpKeyOf returns the key the jmp_buf at env holds (env itself if it
+// holds none: no setjmp set it).
+func jmpKeyOf(mem api.Memory, env uint32) uint32 {
+	magic, ok1 := mem.ReadUint32Le(env)
+	key, ok2 := mem.ReadUint32Le(env + 4)
+	if !ok1 || !ok2 || magic != jmpMagic {
+		return env
+	}
+	return key
+}
+
+// putJmpKey writes key into the jmp_buf at env.
+func putJmpKey(mem api.Memory, env, key uint32) {
+	mem.WriteUint32Le(env, jmpMagic)
+	mem.WriteUint32Le(env+4, key)
 }
 
 // longjmpError unwinds the module out of longjmp; run then rewinds the
