@@ -7,6 +7,14 @@
 # tests and benchmarks that compare them. NAMEs: bzip2 lua dash sqlite3
 # (all by default). Only the flags a porter to a new platform would pass
 # are used, listed below. A program already built is not built again.
+#
+# bzip2 and lua are also built a third time, "plain", from the same
+# sources for plain WASI with wasi-libc (Debian's wasi-libc and
+# libclang-rt-19-dev-wasm32: clang-19 --target=wasm32-wasi --sysroot=/usr),
+# into OUTDIR/NAME.plain.wasm: the module that `wazero run` and other WASI
+# runtimes run, for the benchmarks' comparison. Its flags are those a
+# porter to WASI would pass, again listed below; it is skipped when
+# wasi-libc is not installed.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$root/build/cprograms}"
@@ -38,6 +46,8 @@ gocage="$out/gocage"
 (cd "$root" && go build -o "$gocage" ./cmd/gocage)
 hostcc="${CC:-cc}"
 jobs="$(nproc 2>/dev/null || echo 2)"
+wasicc=(clang-19 --target=wasm32-wasi --sysroot=/usr)
+wasilibc=/usr/lib/wasm32-wasi/libc.a
 
 build_bzip2() {
 	local files=(blocksort.c huffman.c crctable.c randtable.c compress.c decompress.c bzlib.c bzip2.c)
@@ -45,6 +55,21 @@ build_bzip2() {
 	# bzip2's Makefile passes -D_FILE_OFFSET_BITS=64.
 	(cd "$src/bzip2" && "$gocage" cc -O2 -w -D_FILE_OFFSET_BITS=64 -o "$out/bzip2.wasm" "${files[@]}")
 	(cd "$src/bzip2" && $hostcc -O2 -w -D_FILE_OFFSET_BITS=64 -o "$out/bzip2.native" "${files[@]}")
+}
+
+build_bzip2_plain() {
+	# bzip2.c itself, not a driver of libbz2's: wasi-libc's signal.h and
+	# sys/times.h want their emulations asked for (signal() is accepted,
+	# never called back; times() reads the wall clock); fchmod and fchown,
+	# which wasi-libc does not declare, are only used to copy a FILE's mode
+	# and owner to FILE.bz2 and become no-ops (0, success). Nothing else.
+	unpack bzip2 "$src/bzip2-plain"
+	(cd "$src/bzip2-plain" && "${wasicc[@]}" -O2 -w -D_FILE_OFFSET_BITS=64 \
+		-D_WASI_EMULATED_SIGNAL -D_WASI_EMULATED_PROCESS_CLOCKS \
+		'-Dfchmod(fd,mode)=0' '-Dfchown(fd,uid,gid)=0' \
+		-o "$out/bzip2.plain.wasm" blocksort.c huffman.c crctable.c randtable.c \
+		compress.c decompress.c bzlib.c bzip2.c \
+		-lwasi-emulated-signal -lwasi-emulated-process-clocks)
 }
 
 build_lua() {
@@ -57,6 +82,32 @@ build_lua() {
 	unpack lua5.4 "$src/lua-native"
 	make -s -C "$src/lua-native/src" linux-noreadline CC="$hostcc" >/dev/null 2>&1
 	cp "$src/lua-native/src/lua" "$out/lua.native"
+}
+
+build_lua_plain() {
+	# Lua's own Makefile, target generic (ISO C only: no popen, dlopen or
+	# mkstemp, which WASI lacks). wasi-libc has no setjmp.h (setjmp needs
+	# WebAssembly exceptions, which wazero does not implement), so Lua's
+	# error handling is redefined through its own hooks in ldo.c: an error
+	# (LUAI_THROW) aborts (a trap) instead of unwinding to the innermost
+	# pcall, and LUAI_TRY runs its block directly; an empty setjmp.h
+	# satisfies ldo.c's include. Code that raises no error (the
+	# benchmarks' scripts) runs as it would; any error, even one caught by
+	# pcall, ends the program. os.tmpname (ISO tmpnam: absent) always
+	# fails, through loslib.c's lua_tmpnam hook. tmpfile and system are
+	# declared but not defined by wasi-libc: the linker makes them traps
+	# (--unresolved-symbols=ignore-all), so io.tmpfile and os.execute
+	# trap. signal() (lua.c's Ctrl-C handler) and clock() (os.clock) are
+	# wasi-libc's emulations.
+	unpack lua5.4 "$src/lua-plain"
+	mkdir -p "$src/lua-plain/wasi-include"
+	: > "$src/lua-plain/wasi-include/setjmp.h"
+	make -s -C "$src/lua-plain/src" generic CC="${wasicc[*]}" AR="llvm-ar-19 rcu" RANLIB=true \
+		MYCFLAGS="-I../wasi-include -D_WASI_EMULATED_SIGNAL -D_WASI_EMULATED_PROCESS_CLOCKS \
+'-DLUAI_THROW(L,c)=abort()' '-DLUAI_TRY(L,c,a)={a}' -Dluai_jmpbuf=int \
+'-Dlua_tmpnam(b,e)={e=1;}' -DLUA_TMPNAMBUFSIZE=32" \
+		MYLIBS="-lwasi-emulated-signal -lwasi-emulated-process-clocks -Wl,--unresolved-symbols=ignore-all" >/dev/null 2>&1
+	cp "$src/lua-plain/src/lua" "$out/lua.plain.wasm"
 }
 
 build_dash() {
@@ -79,9 +130,18 @@ build_sqlite3() {
 }
 
 for name in "${names[@]}"; do
-	if [ -f "$out/$name.wasm" ] && [ -f "$out/$name.native" ]; then
+	if ! [ -f "$out/$name.wasm" ] || ! [ -f "$out/$name.native" ]; then
+		"build_$name"
+		echo "built $out/$name.wasm and $out/$name.native"
+	fi
+	case "$name" in bzip2 | lua) ;; *) continue ;; esac
+	if [ -f "$out/$name.plain.wasm" ]; then
 		continue
 	fi
-	"build_$name"
-	echo "built $out/$name.wasm and $out/$name.native"
+	if ! [ -f "$wasilibc" ]; then
+		echo "no wasi-libc ($wasilibc): $name.plain.wasm not built" >&2
+		continue
+	fi
+	"build_${name}_plain"
+	echo "built $out/$name.plain.wasm"
 done
