@@ -1,0 +1,1 @@
+/* rand and srand are glibc's random and srandom: see random.c. */
