@@ -200,7 +200,7 @@ type instance struct {
 	rewinding  bool
 	forkResult int64
 	// jmpEnv is the jmp_buf of a setjmp being saved; jmps the stacks
-	// setjmp saved, by jmp_buf address (a forked child starts with a
+	// setjmp saved, by the key its jmp_buf holds (a forked child starts with a
 	// copy of its parent's). inHandler counts the signal handlers
 	// running: their frames are the host's, and cannot be saved.
 	jmpEnv    uint32
